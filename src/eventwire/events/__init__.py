@@ -1,0 +1,203 @@
+"""The events stage: turn a parsed document into coded :class:`~eventwire.types.Event` records.
+
+``code_doc`` runs the sentence coder (``events.coder``) over each sentence, then fills every field of the
+record from one source of truth: the CAMEO row of the ontology gives the PLOVER type, mode, context, quad
+class and Goldstein score; ``dates`` gives the date; ``attribution`` who said it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from ..actors.resolve import DocumentActors
+from ..types import Actor, Attribution, Event, Place
+from .attribution import find_attribution
+from .coder import Candidate, SentenceCoder
+from .lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+    from ..config import Config
+
+__all__ = ["DocumentInput", "code_doc"]
+
+COOPERATIVE_ACTIONS = ("04", "05", "06", "07", "08")
+CONFLICT_ACTIONS = ("14", "15", "16", "17", "18", "19", "20")
+DROP_WITHOUT_ACTOR = True
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInput:
+    """What ``code_doc`` needs besides the parse: the id and publication date, and the stage hooks."""
+
+    doc_id: str
+    pub_date: dt.date | None
+    actors: DocumentActors
+    date_of: Callable[[object, dt.date | None], object | None] | None = None
+    locate: Callable[[int], Place | None] | None = None
+
+
+@lru_cache(maxsize=1)
+def _context_table() -> tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...]:
+    text = resources.files("eventwire").joinpath("data", "lexicon", "contexts.tsv").read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("context\t"):
+            continue
+        name, _, words = line.partition("\t")
+        singles = frozenset(w for w in words.split("|") if " " not in w)
+        phrases = [re.escape(w) for w in words.split("|") if " " in w]
+        rows.append((name, singles, re.compile(r"\b(?:" + "|".join(phrases) + r")\b") if phrases else None))
+    return tuple(rows)
+
+
+def sentence_contexts(lemmas: set[str], lower_text: str) -> list[str]:
+    """PLOVER contexts named by the sentence's words (data/lexicon/contexts.tsv)."""
+    out = []
+    for name, singles, phrases in _context_table():
+        if lemmas & singles or (phrases is not None and phrases.search(lower_text)):
+            out.append(name)
+    return out
+
+
+def _is_title(sent: Span) -> bool:
+    """A headline line: no final punctuation, followed by a line break."""
+    text = sent.text
+    body = text.rstrip()
+    return text != body and "\n" in text[len(body):] and body[-1:] not in ".!?\"”'’"
+
+
+def _event_id(doc_id: str, sent_i: int, start: int, cameo: str, actors: list[Actor], recips: list[Actor]) -> str:
+    key = "|".join([doc_id, str(sent_i), str(start), cameo, ",".join(a.code or "" for a in actors),
+                    ",".join(a.code or "" for a in recips)])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _confidence(c: Candidate) -> float:
+    score = 0.45
+    if any(a.country or a.org for a in c.actors):
+        score += 0.2
+    elif c.actors:
+        score += 0.05
+    if c.recipients:
+        score += 0.1
+    if c.specific:
+        score += 0.1
+    if c.governor is not None:
+        score += 0.05
+    if any(a.resolved_from and a.resolved_from.startswith(("pronoun", "context")) for a in c.actors):
+        score -= 0.15
+    if c.modality != "asserted":
+        score -= 0.05
+    score -= min(0.15, 0.04 * c.depth)
+    return round(max(0.05, min(0.99, score)), 2)
+
+
+def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> list[Event]:
+    """Code every sentence of a parsed document; returns events in text order."""
+    ontology = lexicon.ontology
+    coder = SentenceCoder(lexicon, inp.actors)
+    events: list[Event] = []
+    lede_attr: Attribution | None = None
+    sents = list(doc.sents)
+    for sent_i, sent in enumerate(sents):
+        if not any(t.pos_ in ("VERB", "NOUN", "PROPN") for t in sent):
+            continue
+        if sent_i == 0 and len(sents) > 2 and _is_title(sent):
+            continue
+        cands = coder.code(sent)
+        if not cands:
+            continue
+        lemmas = {t.lemma_.lower() for t in sent}
+        lower = sent.text.lower()
+        sent_contexts = sentence_contexts(lemmas, lower)
+        seen: set[tuple[str, str, str]] = set()
+        for c in cands:
+            actors = c.actors
+            recips = [r for r in c.recipients
+                      if not any(r.code == a.code and (r.name == a.name or a.kind == r.kind) for a in actors)]
+            if not actors and config.require_actor:
+                continue
+            code = c.cameo
+            coder_notes = list(c.coder)
+            # PLOVER: future or possible cooperation is AGREE, future or possible force is THREATEN.
+            if c.governor is None and c.modality in ("future", "hypothetical") and \
+                    code[:2] in COOPERATIVE_ACTIONS + CONFLICT_ACTIONS:
+                new = lexicon.transform(code, "INTENT")
+                if new != code:
+                    coder_notes.append(f"plover-future:{code}->{new}")
+                    code = new
+            row = ontology.cameo(code)
+            ptype = ontology.plover_types.get(row.plover_event) if row.plover_event else None
+            if ptype is not None and ptype.requires_recipient and not recips:
+                continue
+            key = (code, ",".join(a.code or "" for a in actors), ",".join(a.code or "" for a in recips))
+            if key in seen:
+                continue
+            seen.add(key)
+            modality = c.modality
+            if config.include_modalities is not None and modality not in config.include_modalities:
+                continue
+            date, date_text = inp.pub_date if modality not in ("future", "hypothetical") else None, None
+            date_rule = "date:publication" if date else None
+            if inp.date_of is not None:
+                mention = inp.date_of(c.trigger, inp.pub_date)
+                if mention is not None:
+                    date = getattr(mention, "date", None)
+                    date_text = getattr(mention, "text", None)
+                    date_rule = f"date:{getattr(mention, 'rule', '')}"
+                    if date and inp.pub_date and date > inp.pub_date and modality == "asserted":
+                        modality = "future"
+            if date_rule:
+                coder_notes.append(date_rule)
+            attribution = find_attribution(c.governor or c.trigger, lexicon, inp.actors)
+            if attribution is None and lede_attr is not None and lede_attr.outlet:
+                attribution = lede_attr
+                coder_notes.append("attribution:lede")
+            elif attribution is not None and sent_i <= 1 and lede_attr is None:
+                lede_attr = attribution
+            location = inp.locate(c.trigger.i) if inp.locate is not None else None
+            contexts = list(row.plover_context)
+            contexts += [x for x in sent_contexts if x not in contexts]
+            toks = c.tokens
+            ev_start = toks[0].idx
+            ev_end = toks[-1].idx + len(toks[-1].text)
+            event = Event(
+                doc_id=inp.doc_id,
+                event_id=_event_id(inp.doc_id, sent_i, c.trigger.idx, code, actors, recips),
+                sentence_index=sent_i,
+                sentence_start=sent.start_char,
+                sentence=sent.text,
+                event=row.plover_event or None,
+                mode=row.plover_mode,
+                context=tuple(contexts),
+                cameo=row.code,
+                cameo_root=row.root,
+                quad_class=row.quad_class,
+                goldstein=row.goldstein,
+                modality=modality,
+                date=date,
+                date_text=date_text,
+                actor=tuple(actors),
+                recipient=tuple(recips),
+                event_text=doc.text[ev_start:ev_end],
+                event_start=ev_start,
+                event_end=ev_end,
+                attribution=attribution,
+                location=location,
+                confidence=_confidence(c),
+                coder=tuple(coder_notes),
+            )
+            if event.confidence < config.min_confidence:
+                continue
+            events.append(event)
+            inp.actors.note_parties(list(actors) + list(recips))
+    return events

@@ -1,0 +1,806 @@
+"""The event coder: find triggers in a parsed sentence, their actor and recipient, and code them.
+
+Rules over the dependency parse, driven by the lexicon (``data/lexicon``): a trigger row gives a CAMEO code
+and where its arguments are; a governor ("agreed to", "urged ... to", "threatened", "plans to") turns its
+content into an appeal, intent, demand, rejection or threat through the intent table. Every candidate keeps
+the rules that made it (``coder``), so each code can be explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..actors.resolve import DocumentActors
+from ..types import Actor
+from . import modality as modality_rules
+from .lexicon import Governor, Lexicon, TriggerRule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+VERB_POS = frozenset({"VERB"})
+NOUN_POS = frozenset({"NOUN", "PROPN"})
+COMPOSING = frozenset({"APPEAL", "DEMAND", "INTENT", "PLAN", "REFUSE", "THREATEN"})
+# Verbs whose object is an event noun that they only report as carried out ("held talks", "launched an attack").
+LIGHT_VERBS = frozenset({
+    "hold", "have", "conduct", "carry", "launch", "stage", "mount", "make", "pay", "begin", "start", "continue",
+    "resume", "open", "lead", "organize", "organise", "join", "attend", "impose", "declare", "provide", "give",
+    "extend", "send", "deliver", "issue", "file", "lodge", "take", "unleash", "wage", "intensify", "step",
+    "escalate", "perform", "undertake", "initiate", "execute", "commit", "orchestrate", "deploy", "announce",
+    "go", "call", "convene", "host", "complete", "order", "approve", "sign", "slap", "level", "express",
+    "voice", "grant", "offer", "receive", "allocate", "donate", "pledge", "renew", "repeat", "reiterate",
+})
+# Verbs of which an event noun is the subject when the event is reported to have occurred.
+OCCURRENCE_VERBS = frozenset({
+    "take", "happen", "occur", "begin", "start", "continue", "resume", "end", "erupt", "break", "kill", "wound",
+    "injure", "hit", "target", "damage", "destroy", "leave", "claim", "come", "go", "rock", "shake", "be",
+    "focus", "center", "centre", "concentrate", "cover", "last", "conclude", "open", "close", "follow",
+})
+OBJECT_CONTROL = frozenset({"urge", "ask", "call", "encourage", "press", "implore", "beg", "exhort", "invite",
+                            "order", "force", "help", "allow", "permit", "persuade", "require", "tell", "warn",
+                            "advise", "instruct", "direct", "request"})
+ARMED_SECTORS = frozenset({"MIL", "REB", "INS", "UAF", "COP", "SPY", "PAR", "SEP", "MIL-REB"})
+CIVIL_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "HLH", "MED", "JRN", "REL", "REF", "BUS", "AGR", "ELI",
+                           "NGO", "ENV", "HRI", "MOD", "RAD", "CRM"})
+STATE_SECTORS = frozenset({"GOV", "LEG", "JUD", "ELI", "MIL", "COP", "SPY"})
+LOC_PREPS = ("in", "at", "near", "inside", "across", "throughout", "within", "into", "outside", "on")
+NOUN_ACTOR_DEFAULT = ("poss", "prep:by", "prep:from", "adj", "light", "prep:among")
+NOUN_RECIPIENT_DEFAULT = ("prep:to", "prep:with", "prep:against", "prep:on", "between")
+VERB_ACTOR_DEFAULT = ("subj",)
+VERB_RECIPIENT_DEFAULT = ("dobj", "dative")
+CONFLICT_VERBS_TAKING_NOUN_SUBJECT = frozenset({"kill", "wound", "injure", "hit", "target", "damage", "destroy",
+                                                "leave", "claim", "strike", "rock"})
+
+
+@dataclass
+class Candidate:
+    """An event found in a sentence, before it becomes an :class:`~eventwire.types.Event`."""
+
+    trigger: Token
+    cameo: str
+    actors: list[Actor]
+    recipients: list[Actor]
+    modality: str
+    coder: list[str]
+    tokens: list[Token]
+    governor: Token | None = None
+    attribution_head: Token | None = None
+    outlet_head: Token | None = None
+    specific: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> Token:
+        """The token that carries the event in the clause (the governor when there is one)."""
+        return self.governor if self.governor is not None else self.trigger
+
+    @property
+    def depth(self) -> int:
+        """How deep the event sits below the sentence root (main-clause events are what a sentence reports)."""
+        tok, n = self.anchor, 0
+        while tok.head.i != tok.i and n < 12:
+            tok, n = tok.head, n + 1
+        return n
+
+
+class SentenceCoder:
+    """Codes the sentences of one document (holds the document's actor memory)."""
+
+    def __init__(self, lexicon: Lexicon, actors: DocumentActors) -> None:
+        self.lex = lexicon
+        self.actors = actors
+
+    # -- entry point ------------------------------------------------------------------------------
+
+    def code(self, sent: Span) -> list[Candidate]:
+        consumed: set[int] = set()
+        out: list[Candidate] = []
+        for tok in sent:
+            if tok.i in consumed:
+                continue
+            cand = self._governed(tok, consumed)
+            if cand is None:
+                cand = self._triggered(tok, consumed)
+            if cand is not None:
+                out.append(cand)
+        out = [c for c in out if c.trigger.i not in consumed or c.governor is not None]
+        for c in out:
+            self._refine(c)
+        return self._absorb(out)
+
+    def _refine(self, c: Candidate) -> None:
+        """Readings that depend on the whole clause: refusals, conditional threats, repression."""
+        verb = next((t for t in c.tokens if t.pos_ in ("VERB", "AUX")), c.anchor)
+        root = c.cameo[:2]
+        aux = {a.lower_ for a in verb.children if a.dep_ == "aux"}
+        if c.governor is None and c.modality == "negated" and aux & {"will", "would", "wo", "'ll", "shall"} \
+                and root in ("03", "04", "05", "06", "07", "08"):
+            # "X will not attend the talks" is a refusal (a stated decision), not a non-event.
+            new = self.lex.transform(c.cameo, "REFUSE")
+            c.coder.append(f"refusal:{c.cameo}->{new}")
+            c.cameo, c.modality = new, "asserted"
+        elif c.modality == "future" and c.governor is None and any(
+                ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
+                for ch in verb.children):
+            # "X will withdraw its force unless Y ...": a conditional promise of action is a threat.
+            new = self.lex.transform(c.cameo, "THREATEN")
+            c.coder.append(f"conditional-threat:{c.cameo}->{new}")
+            c.cameo, c.modality = new, "asserted"
+        if root in ("18", "19") and any(a.sector == "COP" for a in c.actors) and c.recipients and all(
+                r.sector in ("CVL", "OPP", "EDU", "LAB") or r.kind == "people" for r in c.recipients):
+            c.coder.append(f"repression:{c.cameo}->175")
+            c.cameo = "175"
+
+    @staticmethod
+    def _below(tok: Token, anchors: set[int], steps: int = 4) -> bool:
+        cur = tok
+        for _ in range(steps):
+            if cur.head.i == cur.i:
+                return False
+            cur = cur.head
+            if cur.i in anchors:
+                return True
+        return False
+
+    def _absorb(self, cands: list[Candidate]) -> list[Candidate]:
+        """Fold events that only describe another one.
+
+        A demand or appeal attached to a protest is the protest's aim ("marched to demand reforms"); a
+        coercion given as the purpose of force is what the force was ("opened fire to disperse
+        protesters").
+        """
+        protest_anchors = {t.i for c in cands if c.cameo[:2] == "14" for t in c.tokens}
+        keep: list[Candidate] = []
+        for c in cands:
+            if c.cameo[:2] in ("02", "10", "11", "14") and protest_anchors and \
+                    not any(t.i in protest_anchors for t in c.tokens) and self._below(c.anchor, protest_anchors):
+                continue
+            keep.append(c)
+        out: list[Candidate] = []
+        for c in keep:
+            purposes = [p for p in keep if p is not c and p.cameo[:2] == "17" and p.anchor.head.i == c.anchor.i
+                        and p.anchor.dep_ in ("xcomp", "advcl")]
+            if c.cameo[:2] in ("18", "19") and purposes:
+                continue
+            out.append(c)
+        return out
+
+    # -- trigger matching -------------------------------------------------------------------------
+
+    def _pos(self, tok: Token) -> str | None:
+        if tok.pos_ in VERB_POS:
+            return "V"
+        if tok.pos_ in NOUN_POS:
+            return "N"
+        return None
+
+    def match_rule(self, tok: Token) -> TriggerRule | None:
+        """The first lexicon row whose lemma, part of speech and constraints fit ``tok``."""
+        pos = self._pos(tok)
+        if pos is None:
+            return None
+        lemma = tok.lemma_.lower()
+        rules: Iterable[TriggerRule] = self.lex.rules(lemma, pos)
+        if pos == "N" and lemma in self.lex.multiword:
+            rules = (*self._multiword(tok), *rules)
+        for rule in rules:
+            if self._fits(tok, rule):
+                return rule
+        return None
+
+    def _multiword(self, tok: Token) -> list[TriggerRule]:
+        mods = [c.lower_ for c in tok.lefts if c.dep_ in ("compound", "amod")]
+        return [r for r in self.lex.multiword[tok.lemma_.lower()] if r.pos == "N" and r.words[-2] in mods]
+
+    def _obj(self, tok: Token) -> Token | None:
+        """The direct object (or passive subject, or the noun a participle modifies)."""
+        for c in tok.children:
+            if c.dep_ in ("dobj", "nsubjpass"):
+                return c
+        if tok.dep_ == "acl" and tok.tag_ == "VBN":
+            return tok.head
+        for c in tok.children:
+            if c.dep_ == "attr":
+                return c
+        return None
+
+    def _keys(self, noun: Token, depth: int = 0) -> set[str]:
+        lemma = noun.lemma_.lower()
+        keys = {lemma, noun.lower_}
+        for c in noun.lefts:
+            if c.dep_ in ("compound", "amod"):
+                keys.add(f"{c.lower_} {lemma}")
+                keys.add(f"{c.lemma_.lower()} {lemma}")
+        for c in noun.rights:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        # "25,000 tons of food aid", "two of its nationals": the measured thing counts too.
+                        keys.add(f"{lemma} of {p.lemma_.lower()}")
+                        keys |= self._keys(p, depth + 1) if depth < 1 else set()
+        return keys
+
+    def _in(self, keys: set[str], values: frozenset[str], classes: tuple[str, ...]) -> bool:
+        if keys & values:
+            return True
+        for cls in classes:
+            if cls == "ACTOR":
+                continue
+            if keys & self.lex.classes.get(cls, frozenset()):
+                return True
+        return False
+
+    def _fits(self, tok: Token, rule: TriggerRule) -> bool:
+        for c in rule.constraints:
+            kind = c.kind
+            if kind == "obj":
+                obj = self._obj(tok)
+                if obj is None:
+                    return False
+                if "ACTOR" in c.classes and self._np_actors(obj):
+                    continue
+                if not self._in(self._keys(obj), c.values, c.classes):
+                    return False
+            elif kind == "noobj":
+                if self._obj(tok) is not None:
+                    return False
+            elif kind == "nocomp":
+                if any(ch.dep_ in ("xcomp", "ccomp", "oprd") for ch in tok.children):
+                    return False
+            elif kind == "prep":
+                if not any(ch.dep_ in ("prep", "agent") and ch.lower_ in c.values for ch in tok.children):
+                    return False
+            elif kind == "pobj":
+                if not any(ch.dep_ == "prep" and ch.lower_ == c.key and any(
+                        p.dep_ == "pobj" and self._in(self._keys(p), c.values, c.classes) for p in ch.children)
+                        for ch in tok.children):
+                    return False
+            elif kind == "prt":
+                if not any(ch.dep_ == "prt" and ch.lower_ in c.values for ch in tok.children):
+                    return False
+            elif kind == "xcomp":
+                if not any(ch.dep_ == "xcomp" and ch.lemma_.lower() in c.values for ch in tok.children):
+                    return False
+            elif kind == "mod":
+                target = tok if rule.pos == "N" else self._obj(tok)
+                if target is None:
+                    return False
+                mods = {ch.lemma_.lower() for ch in target.children if ch.dep_ in ("compound", "amod", "nmod")}
+                mods |= {ch.lower_ for ch in target.children if ch.dep_ in ("compound", "amod", "nmod")}
+                if not mods & c.values:
+                    return False
+            elif kind == "subj":
+                actors = self._slot_actors(tok, ("subj",) if rule.pos == "V" else NOUN_ACTOR_DEFAULT, rule)
+                if not actors or not any(self._actor_class(a) in c.classes for a in actors):
+                    return False
+        return True
+
+    @staticmethod
+    def _actor_class(a: Actor) -> str:
+        if a.sector in ARMED_SECTORS or (a.kind == "group" and a.sector in ("REB", "INS", "UAF")):
+            return "ARMED"
+        if a.sector in CIVIL_SECTORS or a.kind == "people":
+            return "CIVIL"
+        if a.kind in ("igo", "country") or a.sector in STATE_SECTORS or (a.country and not a.sector):
+            return "STATE"
+        return "OTHER"
+
+    def _np_actors(self, head: Token) -> list[Actor]:
+        return self.actors.code_np(head)
+
+    # -- argument slots ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _is_passive(v: Token) -> bool:
+        if v.dep_ == "acl" and v.tag_ == "VBN":
+            return True
+        return any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+
+    def subject_heads(self, v: Token, depth: int = 0) -> list[Token]:
+        """The token(s) heading the agent of verb ``v``, following control, coordination and passives."""
+        if depth > 6:
+            return []
+        if self._is_passive(v):
+            for c in v.children:
+                if c.dep_ == "agent":
+                    return [p for p in c.children if p.dep_ == "pobj"]
+            if v.dep_ == "acl":
+                return []
+        for c in v.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                if c.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
+                    return [v.head]
+                return [c]
+        head = v.head
+        if head.i == v.i:
+            return []
+        if v.dep_ == "xcomp":
+            if head.lemma_.lower() in OBJECT_CONTROL:
+                for c in head.children:
+                    if c.dep_ in ("dobj",):
+                        return [c]
+            return self.subject_heads(head, depth + 1)
+        if v.dep_ in ("conj", "advcl", "pcomp", "ccomp") and head.pos_ in ("VERB", "AUX"):
+            if v.dep_ == "ccomp" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
+                return []
+            return self.subject_heads(head, depth + 1)
+        if v.dep_ == "pcomp" and head.dep_ == "prep":
+            return self.subject_heads(head.head, depth + 1)
+        if v.dep_ == "acl" and v.tag_ == "VBG":
+            if self._np_actors(head) or head.dep_ not in ("dobj", "pobj"):
+                return [head]
+            # "issued a declaration demanding ...": the declaration's issuer.
+            return self.subject_heads(head.head, depth + 1) if head.head.pos_ in ("VERB", "AUX") else []
+        if v.dep_ == "relcl":
+            return [head]
+        if v.dep_ == "acomp" or (v.dep_ == "xcomp" and head.lemma_ == "be"):
+            return self.subject_heads(head, depth + 1)
+        return []
+
+    def _children_by_prep(self, tok: Token, prep: str) -> list[Token]:
+        out = []
+        for c in tok.children:
+            if c.dep_ in ("prep", "agent") and c.lower_ == prep:
+                out.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
+        return out
+
+    def _slot_heads(self, tok: Token, slot: str, rule: TriggerRule | None) -> list[Token]:
+        """Heads of the phrases a slot names (``dobj``, ``prep:with``, ``obj.poss``...)."""
+        node = tok
+        parts = slot.split(".")
+        heads = [node]
+        for part in parts:
+            nxt: list[Token] = []
+            for h in heads:
+                nxt.extend(self._step(h, part, rule))
+            heads = nxt
+            if not heads:
+                break
+        return heads
+
+    def _step(self, h: Token, part: str, rule: TriggerRule | None) -> list[Token]:
+        if part == "subj":
+            if h.pos_ in NOUN_POS:
+                return self._noun_light_subject(h)
+            return self.subject_heads(h)
+        if part in ("dobj", "obj"):
+            obj = self._obj(h)
+            return [obj] if obj is not None else []
+        if part == "dative":
+            return [c for c in h.children if c.dep_ == "dative" and c.pos_ != "ADP"] + [
+                p for c in h.children if c.dep_ == "dative" and c.pos_ == "ADP" for p in c.children
+                if p.dep_ == "pobj"]
+        if part.startswith("prep:"):
+            return self._children_by_prep(h, part[5:])
+        if part == "between":
+            return self._children_by_prep(h, "between") or self._children_by_prep(h, "among")
+        if part == "poss":
+            return [c for c in h.children if c.dep_ == "poss"]
+        if part == "adj":
+            return [c for c in h.children if c.dep_ in ("amod", "compound", "nmod") and c.i < h.i]
+        if part == "light":
+            return self._noun_light_subject(h)
+        if part == "loc":
+            return [p for prep in LOC_PREPS for p in self._children_by_prep(h, prep)]
+        if part == "none":
+            return []
+        return []
+
+    def _noun_light_subject(self, noun: Token) -> list[Token]:
+        head = noun.head
+        if noun.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
+            return self.subject_heads(head)
+        if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB",):
+            return []
+        return []
+
+    def _slot_actors(self, tok: Token, slots: Iterable[str], rule: TriggerRule | None,
+                     exclude: Iterable[Actor] = ()) -> list[Actor]:
+        excluded = {(a.code, a.start) for a in exclude}
+        for slot in slots:
+            if slot == "none":
+                return []
+            if slot == "loc":
+                actors = self._loc_actors(tok)
+            else:
+                actors = []
+                for h in self._slot_heads(tok, slot, rule):
+                    found = self._np_actors(h)
+                    if not found and slot in ("dobj", "obj", "poss") or not found and slot.startswith("prep:"):
+                        found = self._inner_actors(h)
+                    actors.extend(found)
+            actors = [a for a in actors if (a.code, a.start) not in excluded]
+            if actors:
+                return actors
+        return []
+
+    def _inner_actors(self, head: Token) -> list[Actor]:
+        """Actors inside a non-actor phrase: "cooperation with WHO", "Israel's actions", "the EU's decision"."""
+        out: list[Actor] = []
+        for c in head.children:
+            if c.dep_ == "poss":
+                out.extend(self._np_actors(c))
+            elif c.dep_ in ("amod", "compound") and c.i < head.i:
+                found = self._np_actors(c)
+                out.extend(a for a in found if a.kind in ("country", "igo", "ngo", "org", "group", "person"))
+            elif c.dep_ == "prep" and c.lower_ in ("with", "of", "by", "between", "from"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        out.extend(self._np_actors(p) or [a for pp in p.children if pp.dep_ == "poss"
+                                                           for a in self._np_actors(pp)])
+        return out
+
+    def _loc_actors(self, tok: Token) -> list[Actor]:
+        """A recipient named by where the event happened ("implemented projects in Azerbaijan")."""
+        anchor = tok
+        if tok.pos_ in NOUN_POS and tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
+            anchor = tok.head
+        for prep in LOC_PREPS:
+            for cand in (tok, anchor):
+                for p in self._children_by_prep(cand, prep):
+                    if prep == "on" and p.lemma_.lower() not in ("territory", "soil", "border"):
+                        continue
+                    found = self._place_actor(p)
+                    if found is not None:
+                        return [found]
+        return []
+
+    def _place_actor(self, p: Token) -> Actor | None:
+        actors = self._np_actors(p)
+        for a in actors:
+            if a.kind == "country" or (a.country and a.kind != "person"):
+                return a
+        # "five districts of Azerbaijan": the country inside an of-phrase.
+        for c in p.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for q in c.children:
+                    if q.dep_ == "pobj":
+                        found = self._place_actor(q)
+                        if found is not None:
+                            return found
+        return None
+
+    # -- governors ----------------------------------------------------------------------------------
+
+    def _governor_rows(self, tok: Token) -> tuple[Governor, ...]:
+        pos = "V" if tok.pos_ in ("VERB", "AUX") else "A" if tok.pos_ == "ADJ" else "N" if tok.pos_ in NOUN_POS \
+            else None
+        if pos is None:
+            return ()
+        return self.lex.governor(tok.lemma_.lower(), pos)
+
+    def _complements(self, tok: Token, gov: Governor) -> list[Token]:
+        """The heads of a governor's content slots, whatever they are."""
+        out: list[Token] = []
+        for slot in gov.content:
+            if slot in ("xcomp", "ccomp", "acl"):
+                out.extend(c for c in tok.children if c.dep_ == slot)
+            elif slot == "dobj":
+                obj = self._obj(tok)
+                if obj is not None:
+                    out.append(obj)
+            elif slot.startswith("prep:"):
+                out.extend(self._children_by_prep(tok, slot[5:]))
+        return out
+
+    def _content(self, tok: Token, gov: Governor) -> tuple[Token, str, list[str], TriggerRule | None] | None:
+        """The event a governor is about: (head token, CAMEO code, coder notes, rule)."""
+        for slot in gov.content:
+            if slot in ("xcomp", "ccomp", "acl"):
+                cands = [c for c in tok.children if c.dep_ == slot and c.pos_ in ("VERB", "AUX", "NOUN")]
+                if slot == "acl" and not cands:
+                    cands = [c for c in tok.children if c.dep_ == "relcl"]
+            elif slot == "dobj":
+                obj = self._obj(tok)
+                cands = [obj] if obj is not None and obj.pos_ in NOUN_POS | {"VERB"} else []
+            elif slot.startswith("prep:"):
+                cands = self._children_by_prep(tok, slot[5:])
+            else:
+                cands = []
+            for c in cands:
+                found = self._event_of(c, depth=0)
+                if found is not None:
+                    return found
+        return None
+
+    def _event_of(self, tok: Token, depth: int) -> tuple[Token, str, list[str], TriggerRule | None] | None:
+        """What event a content phrase denotes: a trigger, a light verb + event noun, or a class noun."""
+        if depth > 3:
+            return None
+        rule = self.match_rule(tok)
+        if rule is not None and rule.cameo:
+            return tok, rule.cameo, [rule.label], rule
+        if tok.pos_ in ("VERB", "AUX"):
+            # Transparent governors pass through: "agreed to begin talks", "plans to hold talks".
+            for gov in self._governor_rows(tok):
+                if gov.cls == "TRANSPARENT":
+                    inner = self._content(tok, gov)
+                    if inner is not None:
+                        return inner
+            if tok.lemma_.lower() in LIGHT_VERBS:
+                obj = self._obj(tok)
+                if obj is not None:
+                    inner = self._event_of(obj, depth + 1)
+                    if inner is not None:
+                        return inner
+        if tok.pos_ in NOUN_POS:
+            # "rejected a call for talks", "rejected an offer to host a summit": the inner content counts.
+            for gov in self.lex.governor(tok.lemma_.lower(), "N"):
+                if gov.cls in COMPOSING:
+                    inner = self._content(tok, gov)
+                    if inner is not None:
+                        return inner
+            found = self.lex.content_code(*self._keys(tok))
+            if found is not None:
+                code, cls = found
+                return tok, code, [f"class:{cls}"], None
+            # "the release of prisoners", "the possibility of the participation of WHO"
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in ("of", "for"):
+                    for p in c.children:
+                        if p.dep_ == "pobj" and depth < 2 and tok.lemma_.lower() in (
+                                "issue", "question", "matter", "idea", "prospect", "plan", "process"):
+                            inner = self._event_of(p, depth + 1)
+                            if inner is not None:
+                                return inner
+        return None
+
+    def _obligation(self, speech: Token) -> Token | None:
+        """The clause a speaker says someone must do ("said that Libya must hand over ..."), if any."""
+        for c in speech.children:
+            if c.dep_ != "ccomp":
+                continue
+            if any(a.dep_ == "aux" and a.lower_ in ("must", "should") for a in c.children) and \
+                    not any(a.dep_ == "neg" for a in c.children):
+                return c
+            if c.lemma_.lower() in ("have", "need") and any(x.dep_ == "xcomp" for x in c.children):
+                return next(x for x in c.children if x.dep_ == "xcomp")
+        return None
+
+    def _demand_by_speaker(self, tok: Token, clause: Token, consumed: set[int]) -> Candidate | None:
+        subj = self.subject_heads(tok)
+        actors = [a for h in subj for a in self._np_actors(h)]
+        if not actors:
+            return None
+        addressee = [c for c in (clause.children if clause.dep_ != "xcomp" else clause.head.children)
+                     if c.dep_ in ("nsubj", "nsubjpass")]
+        recipients = [a for h in addressee for a in self._np_actors(h)]
+        found = self._event_of(clause, depth=0)
+        if found is not None:
+            c_tok, c_code, c_notes, _ = found
+            code = self.lex.transform(c_code, "DEMAND")
+            consumed.add(c_tok.i)
+        else:
+            c_tok, c_code, c_notes, code = clause, "", [], "100"
+        consumed.add(clause.i)
+        mod, mnotes = modality_rules.detect(tok, self.lex, governed_by=tok)
+        notes = [f"obligation:{tok.lemma_}+{clause.lemma_}", *c_notes]
+        if c_code:
+            notes.append(f"intent:{c_code}->{code}")
+        return Candidate(trigger=c_tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
+                         coder=notes + mnotes, tokens=sorted({tok, c_tok}, key=lambda t: t.i), governor=tok,
+                         specific=True)
+
+    def _governed(self, tok: Token, consumed: set[int]) -> Candidate | None:
+        govs = self._governor_rows(tok)
+        for gov in govs:
+            if gov.cls == "SPEECH":
+                clause = self._obligation(tok)
+                if clause is not None:
+                    return self._demand_by_speaker(tok, clause, consumed)
+                continue
+            if gov.cls not in COMPOSING:
+                continue
+            for h in self._complements(tok, gov):
+                if h.pos_ in NOUN_POS and self._governor_rows(h):
+                    consumed.add(h.i)
+            content = self._content(tok, gov)
+            if content is None:
+                if gov.own is None or gov.cls == "PLAN":
+                    continue
+                rule_here = self.match_rule(tok) if tok.pos_ in VERB_POS else None
+                if rule_here is not None:
+                    return None  # the trigger lexicon has a more specific reading ("refused to comment")
+                return self._own(tok, gov)
+            c_tok, c_code, c_notes, c_rule = content
+            code = self.lex.transform(c_code, gov.cls)
+            consumed.add(c_tok.i)
+            for t in c_tok.subtree:
+                if t.i != c_tok.i and self.match_rule(t) is None:
+                    continue
+                if t.dep_ in ("dobj", "xcomp", "ccomp") and t.head.i == c_tok.i:
+                    consumed.add(t.i)
+            return self._compose(tok, gov, c_tok, code, c_code, c_notes, c_rule)
+        return None
+
+    def _compose(self, gov_tok: Token, gov: Governor, c_tok: Token, code: str, c_code: str, notes: list[str],
+                 c_rule: TriggerRule | None) -> Candidate | None:
+        if gov.cls == "PLAN":
+            actor_heads = self.subject_heads(gov_tok) if gov_tok.pos_ != "NOUN" else self._noun_actor_heads(gov_tok)
+        elif gov.pos == "N":
+            actor_heads = self._noun_actor_heads(gov_tok)
+        else:
+            actor_heads = self.subject_heads(gov_tok) if gov_tok.pos_ in ("VERB", "AUX") else \
+                self.subject_heads(gov_tok.head)
+        actors: list[Actor] = []
+        for h in actor_heads:
+            actors.extend(self._np_actors(h))
+        if not actors and c_tok.pos_ in NOUN_POS:
+            actors = self._slot_actors(c_tok, NOUN_ACTOR_DEFAULT, c_rule)
+        recipients: list[Actor] = []
+        if gov.cls in ("APPEAL", "DEMAND"):
+            recipients = self._slot_actors(gov_tok, gov.recipient, None, exclude=actors)
+            if not recipients and c_tok.pos_ in ("VERB", "AUX"):
+                for c in c_tok.children:
+                    if c.dep_ in ("nsubj", "nsubjpass"):
+                        recipients = [a for a in self._np_actors(c) if a not in actors]
+        if not recipients:
+            recipients = self._content_recipients(c_tok, c_rule, actors)
+        if not recipients and gov.recipient:
+            recipients = self._slot_actors(gov_tok, gov.recipient, None, exclude=actors)
+        if gov.cls == "PLAN":
+            mod, mnotes = modality_rules.detect(c_tok, self.lex)
+            if mod == "asserted":
+                mod, mnotes = "future", [f"modality:future:{gov_tok.text}"]
+        else:
+            mod, mnotes = modality_rules.detect(gov_tok, self.lex, governed_by=gov_tok)
+        tokens = sorted({gov_tok, c_tok}, key=lambda t: t.i)
+        return Candidate(
+            trigger=c_tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
+            coder=[f"governor:{gov.source}({gov.lemma} {gov.cls})", *notes, f"intent:{c_code}->{code}", *mnotes],
+            tokens=tokens, governor=gov_tok, specific=True,
+        )
+
+    def _own(self, tok: Token, gov: Governor) -> Candidate | None:
+        """A governor with no codable content: "urged restraint" is still an appeal (020)."""
+        if gov.own is None:
+            return None
+        if tok.pos_ in NOUN_POS:
+            actors = self._slot_actors(tok, NOUN_ACTOR_DEFAULT, None)
+        else:
+            actors = [a for h in self.subject_heads(tok) for a in self._np_actors(h)]
+        recipients = self._slot_actors(tok, gov.recipient, None, exclude=actors)
+        if not recipients and not self._complements(tok, gov):
+            return None  # "called off", "refused" with nothing refused: not an appeal or a rejection
+        mod, mnotes = modality_rules.detect(tok, self.lex)
+        return Candidate(trigger=tok, cameo=gov.own, actors=actors, recipients=recipients, modality=mod,
+                         coder=[f"governor:{gov.source}({gov.lemma} {gov.cls} own)", *mnotes], tokens=[tok])
+
+    def _noun_actor_heads(self, noun: Token) -> list[Token]:
+        for slot in NOUN_ACTOR_DEFAULT:
+            heads = self._slot_heads(noun, slot, None)
+            if heads:
+                return heads
+        return []
+
+    def _content_recipients(self, c_tok: Token, c_rule: TriggerRule | None, actors: list[Actor]) -> list[Actor]:
+        if c_rule is not None:
+            slots = c_rule.recipient or (VERB_RECIPIENT_DEFAULT if c_rule.pos == "V" else NOUN_RECIPIENT_DEFAULT)
+            if c_rule.pos == "N" and not c_rule.of_is_actor and "prep:of" not in slots:
+                slots = (*slots, "prep:of")
+        else:
+            slots = ("prep:to", "prep:with", "prep:for", "prep:of", "dative", "dobj")
+        return self._slot_actors(c_tok, slots, c_rule, exclude=actors)
+
+    # -- plain triggers ---------------------------------------------------------------------------
+
+    def _triggered(self, tok: Token, consumed: set[int]) -> Candidate | None:
+        rule = self.match_rule(tok)
+        if rule is None or rule.cameo is None:
+            return None
+        if rule.pos == "N":
+            return self._noun_event(tok, rule, consumed)
+        return self._verb_event(tok, rule, consumed)
+
+    def _verb_event(self, tok: Token, rule: TriggerRule, consumed: set[int]) -> Candidate | None:
+        actor_slots = rule.actor or VERB_ACTOR_DEFAULT
+        actors = self._slot_actors(tok, actor_slots, rule)
+        code = rule.cameo or ""
+        notes = [rule.label]
+        # "An Israeli airstrike killed five people": the event noun in subject position gives actor and code.
+        if tok.lemma_.lower() in CONFLICT_VERBS_TAKING_NOUN_SUBJECT or not actors:
+            merged = self._merge_event_noun(tok)
+            if merged is not None:
+                noun, nrule, nactors = merged
+                consumed.add(noun.i)
+                if nrule.cameo:
+                    code = nrule.cameo
+                    notes.append(nrule.label)
+                actors = nactors or actors
+        recipients = self._slot_actors(tok, rule.recipient or VERB_RECIPIENT_DEFAULT, rule, exclude=actors)
+        obj = self._obj(tok)
+        if obj is not None and any(c.kind == "obj" for c in rule.constraints):
+            consumed.add(obj.i)
+        mod, mnotes = modality_rules.detect(tok, self.lex)
+        tokens = [tok] + [c for c in tok.children if c.dep_ == "prt"]
+        return Candidate(trigger=tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
+                         coder=notes + mnotes, tokens=sorted(tokens, key=lambda t: t.i),
+                         specific=bool(rule.constraints))
+
+    def _merge_event_noun(self, verb: Token) -> tuple[Token, TriggerRule, list[Actor]] | None:
+        cands = [c for c in verb.children if c.dep_ == "nsubj"]
+        cands += [p for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")
+                  for p in c.children if p.dep_ == "pobj"]
+        for noun in cands:
+            if noun.pos_ not in NOUN_POS:
+                continue
+            nrule = self.match_rule(noun)
+            if nrule is None or nrule.pos != "N" or not nrule.cameo or nrule.cameo[:2] < "14":
+                continue
+            nactors = self._slot_actors(noun, nrule.actor or NOUN_ACTOR_DEFAULT, nrule)
+            return noun, nrule, nactors
+        return None
+
+    def _reported_topic(self, noun: Token) -> bool:
+        """Is a noun in a PP what a statement or a governor is about?
+
+        "announced about the director's planned visit", "the possibility of the participation of WHO": such
+        nouns are events in their own right when they name their actor.
+        """
+        prep = noun.head
+        if prep.dep_ not in ("prep", "agent"):
+            return False
+        host = prep.head
+        pos = "N" if host.pos_ in NOUN_POS else "A" if host.pos_ == "ADJ" else "V"
+        for gov in self.lex.governor(host.lemma_.lower(), pos):
+            if f"prep:{prep.lower_}" in gov.content:
+                return True
+            if gov.cls == "SPEECH" and prep.lower_ in ("about", "on", "of", "regarding", "concerning"):
+                return True
+        return host.lemma_.lower() in ("inform", "brief", "information", "report", "news", "statement") and \
+            prep.lower_ in ("about", "on", "of", "regarding", "concerning")
+
+    def _noun_event(self, tok: Token, rule: TriggerRule, consumed: set[int]) -> Candidate | None:
+        head = tok.head
+        dep = tok.dep_
+        light: Token | None = None
+        if dep in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
+            if head.lemma_.lower() in LIGHT_VERBS:
+                light = head
+            elif self.match_rule(head) is not None:
+                # "condemned the attack": the attack is an event only with its own explicit actor.
+                pass
+        elif dep in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+            hl = head.lemma_.lower()
+            if not (hl in OCCURRENCE_VERBS or hl in LIGHT_VERBS):
+                return None
+            if hl == "be" and not any(c.dep_ in ("acomp", "attr", "prep") for c in head.children):
+                return None
+        elif dep == "pobj":
+            if not self._reported_topic(tok):
+                return None
+        elif dep in ("compound", "amod", "poss", "npadvmod", "nmod"):
+            return None
+        slots = rule.actor or NOUN_ACTOR_DEFAULT
+        if rule.of_is_actor and "prep:of" not in slots:
+            slots = (*slots[:2], "prep:of", *slots[2:])
+        if rule.of_is_actor and "between" not in slots:
+            slots = (*slots, "between")
+        actors = self._slot_actors(tok, slots, rule)
+        explicit = any(self._slot_heads(tok, s, rule) for s in slots if s not in ("light",))
+        if light is None and not explicit:
+            if not (dep in ("nsubj", "nsubjpass") and actors):
+                return None
+        if not actors and light is not None:
+            actors = [a for h in self.subject_heads(light) for a in self._np_actors(h)]
+        rslots = rule.recipient or NOUN_RECIPIENT_DEFAULT
+        if not rule.of_is_actor and "prep:of" not in rslots:
+            rslots = (*rslots, "prep:of")
+        recipients = self._slot_actors(tok, rslots, rule, exclude=actors)
+        if not recipients and light is not None:
+            recipients = self._slot_actors(light, ("dative", "prep:to", "prep:for", "prep:with", "prep:against",
+                                                   "prep:on"), None, exclude=actors)
+        if rule.of_is_actor and len(actors) >= 2 and not recipients and any(
+                self._slot_heads(tok, "between", rule)):
+            pass  # reciprocal: "talks between X and Y" keeps both as actors (PLOVER)
+        mod, mnotes = modality_rules.detect(tok, self.lex)
+        if light is not None:
+            lmod, lnotes = modality_rules.detect(light, self.lex)
+            if modality_rules.RANK[lmod] > modality_rules.RANK[mod]:
+                mod, mnotes = lmod, lnotes
+        tokens = sorted({tok} | ({light} if light is not None else set()), key=lambda t: t.i)
+        notes = [rule.label] + ([f"light:{light.lemma_}"] if light is not None else [])
+        return Candidate(trigger=tok, cameo=rule.cameo or "", actors=actors, recipients=recipients, modality=mod,
+                         coder=notes + mnotes, tokens=tokens, specific=bool(rule.constraints))

@@ -1,0 +1,243 @@
+"""The event lexicon: trigger words, governors, word classes and the intent table, read from data files.
+
+All of it is data under ``eventwire/data/lexicon/`` (TSV with a header and ``#`` comments); users extend it
+with ``--lexicon FILE`` (a TSV with the triggers' columns; its rows are tried before the built-in ones).
+Parsing happens once per process (``load_lexicon`` is cached per file set).
+"""
+
+from __future__ import annotations
+
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..errors import DictionaryError
+from ..ontology import Ontology, load_ontology
+
+GOVERNOR_CLASSES = frozenset(
+    {"APPEAL", "DEMAND", "INTENT", "PLAN", "REFUSE", "THREATEN", "DENY", "FAIL", "HYPO", "TRANSPARENT", "SPEECH"}
+)
+# Which intent.tsv column each governor class reads.
+CLASS_COLUMN = {"APPEAL": "appeal", "DEMAND": "demand", "INTENT": "intent", "PLAN": "intent",
+                "REFUSE": "reject", "THREATEN": "threaten"}
+GENERIC = {"appeal": "020", "intent": "030", "demand": "100", "reject": "120", "threaten": "130"}
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """One condition of a trigger row (``obj=@AID``, ``prep=with``, ``noobj``...)."""
+
+    kind: str
+    values: frozenset[str] = frozenset()
+    classes: tuple[str, ...] = ()
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRule:
+    """One row of triggers.tsv: a lemma with constraints, its CAMEO code and argument slots."""
+
+    lemma: str
+    pos: str
+    constraints: tuple[Constraint, ...]
+    cameo: str | None
+    actor: tuple[str, ...]
+    recipient: tuple[str, ...]
+    of_is_actor: bool
+    source: str
+    words: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"lexicon:{self.source}"
+
+
+@dataclass(frozen=True, slots=True)
+class Governor:
+    """One row of governors.tsv."""
+
+    lemma: str
+    pos: str
+    cls: str
+    own: str | None
+    recipient: tuple[str, ...]
+    content: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Triggers by (lemma, pos), governors by (lemma, pos), classes and the intent table."""
+
+    triggers: dict[tuple[str, str], tuple[TriggerRule, ...]]
+    multiword: dict[str, tuple[TriggerRule, ...]]
+    governors: dict[tuple[str, str], tuple[Governor, ...]]
+    classes: dict[str, frozenset[str]]
+    class_content: tuple[tuple[str, str], ...]
+    intent: dict[str, dict[str, str]]
+    ontology: Ontology = field(repr=False)
+
+    def rules(self, lemma: str, pos: str) -> tuple[TriggerRule, ...]:
+        return self.triggers.get((lemma, pos), ())
+
+    def governor(self, lemma: str, pos: str) -> tuple[Governor, ...]:
+        return self.governors.get((lemma, pos), ())
+
+    def transform(self, content_code: str, cls: str) -> str:
+        """The code of an appeal/intent/demand/rejection/threat about ``content_code`` (CAMEO's parallels)."""
+        column = CLASS_COLUMN[cls]
+        for n in range(len(content_code), 1, -1):
+            row = self.intent.get(content_code[:n])
+            if row is not None:
+                value = row.get(column, "")
+                if value == "keep":
+                    return content_code
+                return value or GENERIC[column]
+        return GENERIC[column]
+
+    def in_class(self, lemma: str, cls: str) -> bool:
+        return lemma in self.classes.get(cls, frozenset())
+
+    def content_code(self, *keys: str) -> tuple[str, str] | None:
+        """(code, class) for a content noun with no trigger of its own ("called for restraint" -> 087)."""
+        for cls, code in self.class_content:
+            members = self.classes[cls]
+            for k in keys:
+                if k in members:
+                    return code, cls
+        return None
+
+
+def _rows(text: str, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    lines = [(i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        return
+    header = lines[0][1].split("\t")
+    for lineno, line in lines[1:]:
+        cells = line.split("\t")
+        if len(cells) > len(header):
+            raise DictionaryError(f"{name}:{lineno}: {len(cells)} columns, the header has {len(header)}")
+        yield lineno, dict(zip(header, [c.strip() for c in cells] + [""] * (len(header) - len(cells)), strict=True))
+
+
+def _split(value: str) -> tuple[str, ...]:
+    if not value or value == "-":
+        return ()
+    return tuple(v.strip() for v in value.split("|") if v.strip())
+
+
+def _constraints(spec: str, where: str) -> tuple[Constraint, ...]:
+    out: list[Constraint] = []
+    for part in (p.strip() for p in spec.split(";")):
+        if not part or part == "-":
+            continue
+        if "=" not in part:
+            if part not in ("noobj", "nocomp", "pass"):
+                raise DictionaryError(f"{where}: unknown constraint {part!r}")
+            out.append(Constraint(kind=part))
+            continue
+        name, _, value = part.partition("=")
+        key = ""
+        if ":" in name:
+            name, _, key = name.partition(":")
+        if name not in ("obj", "prep", "prt", "mod", "subj", "xcomp", "pobj"):
+            raise DictionaryError(f"{where}: unknown constraint {name!r} in {part!r}")
+        vals = _split(value)
+        out.append(Constraint(kind=name, key=key,
+                              values=frozenset(v for v in vals if not v.startswith("@")),
+                              classes=tuple(v[1:] for v in vals if v.startswith("@"))))
+    return tuple(out)
+
+
+def _read_triggers(text: str, name: str, ontology: Ontology) -> list[TriggerRule]:
+    rules = []
+    for lineno, row in _rows(text, name):
+        where = f"{name}:{lineno}"
+        lemma, pos = row.get("lemma", ""), row.get("pos", "")
+        if not lemma or pos not in ("V", "N"):
+            raise DictionaryError(f"{where}: need a lemma and pos V or N, got {lemma!r} {pos!r}")
+        code = row.get("cameo", "")
+        cameo: str | None = None
+        if code and code != "-":
+            if not ontology.is_valid(code):
+                raise DictionaryError(f"{where}: {code!r} is not a CAMEO code (see data/ontology/cameo.tsv)")
+            cameo = ontology.normalize(code)
+        rules.append(TriggerRule(
+            lemma=lemma.lower(),
+            pos=pos,
+            constraints=_constraints(row.get("when", ""), where),
+            cameo=cameo,
+            actor=_split(row.get("actor", "")),
+            recipient=_split(row.get("recipient", "")),
+            of_is_actor=row.get("of", "") == "a",
+            source=where,
+            words=tuple(lemma.lower().split()),
+        ))
+    return rules
+
+
+def _read_governors(text: str, name: str) -> list[Governor]:
+    out = []
+    for lineno, row in _rows(text, name):
+        where = f"{name}:{lineno}"
+        cls = row.get("class", "")
+        if cls not in GOVERNOR_CLASSES:
+            raise DictionaryError(f"{where}: unknown governor class {cls!r}")
+        out.append(Governor(lemma=row["lemma"].lower(), pos=row.get("pos", "V"), cls=cls,
+                            own=row.get("own") or None, recipient=_split(row.get("recipient", "")),
+                            content=_split(row.get("content", "")), source=where))
+    return out
+
+
+def _builtin(name: str) -> str:
+    return resources.files("eventwire").joinpath("data", "lexicon", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
+    """The built-in lexicon, extended by ``extra_files`` (trigger TSVs whose rows take precedence)."""
+    ontology = load_ontology()
+    rules: list[TriggerRule] = []
+    for path in extra_files:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise DictionaryError(f"cannot read lexicon {path}: {e}") from e
+        rules.extend(_read_triggers(text, Path(path).name, ontology))
+    rules.extend(_read_triggers(_builtin("triggers.tsv"), "triggers.tsv", ontology))
+    by_key: dict[tuple[str, str], list[TriggerRule]] = {}
+    multi: dict[str, list[TriggerRule]] = {}
+    for r in rules:
+        if len(r.words) > 1:
+            multi.setdefault(r.words[-1], []).append(r)
+        else:
+            by_key.setdefault((r.lemma, r.pos), []).append(r)
+    governors: dict[tuple[str, str], list[Governor]] = {}
+    for g in _read_governors(_builtin("governors.tsv"), "governors.tsv"):
+        governors.setdefault((g.lemma, g.pos), []).append(g)
+    class_rows = [row for _, row in _rows(_builtin("classes.tsv"), "classes.tsv")]
+    classes = {row["class"]: frozenset(_split(row["lemmas"])) for row in class_rows}
+    class_content = tuple((row["class"], row["content"]) for row in class_rows if row.get("content"))
+    intent = {row["prefix"]: row for _, row in _rows(_builtin("intent.tsv"), "intent.tsv")}
+    return Lexicon(
+        triggers={k: tuple(v) for k, v in by_key.items()},
+        multiword={k: tuple(v) for k, v in multi.items()},
+        governors={k: tuple(v) for k, v in governors.items()},
+        classes=classes,
+        class_content=class_content,
+        intent=intent,
+        ontology=ontology,
+    )
+
+
+def iter_codes(lexicon: Lexicon) -> Iterable[str]:
+    """Every CAMEO code some trigger row can emit (for coverage checks)."""
+    for rules in (*lexicon.triggers.values(), *lexicon.multiword.values()):
+        for r in rules:
+            if r.cameo:
+                yield r.cameo
+
+

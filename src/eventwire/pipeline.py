@@ -1,0 +1,310 @@
+"""The coding pipeline: documents in, events out, streaming, in order, optionally in several processes.
+
+:class:`Coder` holds what a run needs (spaCy pipeline, ontology, lexicon, actor dictionaries, gazetteer),
+built once from a :class:`~eventwire.config.Config`. ``code_text`` and ``code_articles`` are the public
+functions; ``read_inputs`` turns files, stdin and JSONL into :class:`~eventwire.types.Article` records,
+reporting every bad record as a :class:`~eventwire.types.Skip` instead of failing the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .actors.dictionary import ActorDictionary
+from .actors.people import PeopleIndex
+from .actors.resolve import DocumentActors
+from .config import Config
+from .errors import InputError, RecordError
+from .events import DocumentInput, code_doc
+from .events.lexicon import load_lexicon
+from .nlp import load_model
+from .types import Article, Event, Skip
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+SkipHandler = Callable[[Skip], None]
+BINARY_SNIFF = 8192
+
+
+class Coder:
+    """Everything needed to code documents, loaded once (per process) from a :class:`Config`."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.nlp = load_model(self.config)
+        self.lexicon = load_lexicon(tuple(self.config.lexicon_files))
+        self.dictionary = ActorDictionary.load(self.config)
+        self.people = PeopleIndex.load()
+        self.geocoder = _load_geocoder(self.config)
+        from .dates import event_date
+
+        self._event_date = event_date
+
+    # -- one document -------------------------------------------------------------------------------
+
+    def check(self, article: Article) -> Skip | None:
+        """Why an article cannot be coded, or None."""
+        if not article.text or not article.text.strip():
+            return Skip(where=article.id, reason="empty", detail="no text to code")
+        if len(article.text) > self.config.max_chars:
+            return Skip(where=article.id, reason="too-large",
+                        detail=f"{len(article.text):,} characters > max_chars {self.config.max_chars:,}")
+        if article.language and not article.language.lower().startswith("en"):
+            return Skip(where=article.id, reason="language",
+                        detail=f"language {article.language!r}; the coder reads English")
+        return None
+
+    def code_doc(self, doc: Doc, article: Article) -> list[Event]:
+        """Code a document already parsed with ``self.nlp``."""
+        matches = self.dictionary.match(doc, on_date=article.date)
+        actors = DocumentActors(doc, matches, people=self.people, pub_date=article.date)
+        locate = None
+        if self.geocoder is not None:
+            places = self.geocoder.places(doc, doc_id=article.id)
+
+            def locate(i: int) -> Any:
+                return self.geocoder.event_location(doc, places, i)  # type: ignore[union-attr]
+
+        inp = DocumentInput(doc_id=article.id, pub_date=article.date, actors=actors,
+                            date_of=self._event_date, locate=locate)
+        return code_doc(doc, inp, self.lexicon, self.config)
+
+    def code(self, article: Article) -> list[Event]:
+        """Code one article; raises :class:`RecordError` when it cannot be coded."""
+        skip = self.check(article)
+        if skip is not None:
+            raise RecordError(f"{skip.where}: {skip.reason}: {skip.detail}", where=skip.where, reason=skip.reason)
+        return self.code_doc(self.nlp(article.text), article)
+
+    # -- streams --------------------------------------------------------------------------------------
+
+    def _code_batch(self, articles: list[Article]) -> list[tuple[Article, list[Event] | Skip]]:
+        out: list[tuple[Article, list[Event] | Skip]] = []
+        good: list[Article] = []
+        for a in articles:
+            skip = self.check(a)
+            out.append((a, skip if skip is not None else []))
+            if skip is None:
+                good.append(a)
+        docs = self.nlp.pipe((a.text for a in good), batch_size=self.config.batch_size)
+        results = {id(a): self.code_doc(doc, a) for a, doc in zip(good, docs, strict=True)}
+        return [(a, r if isinstance(r, Skip) else results[id(a)]) for a, r in out]
+
+    def code_articles(self, articles: Iterable[Article], on_skip: SkipHandler | None = None
+                      ) -> Iterator[tuple[Article, list[Event]]]:
+        """Code a stream of articles, yielding ``(article, events)`` in input order.
+
+        Memory stays flat: at most a few batches are in flight. Articles that cannot be coded are passed to
+        ``on_skip`` (and not yielded); with ``config.n_process > 1`` batches are coded in worker processes.
+        """
+        batches = _chunks(articles, self.config.batch_size)
+        if self.config.n_process <= 1:
+            results: Iterator[list[tuple[Article, list[Event] | Skip]]] = map(self._code_batch, batches)
+        else:
+            results = _parallel(batches, self.config)
+        for batch in results:
+            for article, res in batch:
+                if isinstance(res, Skip):
+                    if on_skip is not None:
+                        on_skip(res)
+                    continue
+                yield article, res
+
+
+def _load_geocoder(config: Config) -> Any:
+    if not config.geolocate:
+        return None
+    try:
+        from .geo import Geocoder
+    except ImportError:
+        return None
+    return Geocoder.load(config)
+
+
+def _chunks(items: Iterable[Article], n: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_WORKER: Coder | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _WORKER  # one Coder per worker process, built once at start (not module configuration)
+    _WORKER = Coder(config.replace(n_process=1))
+
+
+def _work(batch: list[Article]) -> list[tuple[Article, list[Event] | Skip]]:
+    assert _WORKER is not None
+    return _WORKER._code_batch(batch)
+
+
+def _parallel(batches: Iterator[list[Article]], config: Config
+              ) -> Iterator[list[tuple[Article, list[Event] | Skip]]]:
+    """Code batches in ``config.n_process`` workers, in order, with a bounded number in flight."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=config.n_process, mp_context=ctx, initializer=_init_worker,
+                             initargs=(config,)) as pool:
+        pending: deque[Future[list[tuple[Article, list[Event] | Skip]]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_work, batch))
+            if len(pending) >= 2 * config.n_process:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+# -- the public functions ------------------------------------------------------------------------------
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError as e:
+        raise InputError(f"{value!r} is not a date; use YYYY-MM-DD") from e
+
+
+def doc_id_for(text: str, prefix: str = "doc") -> str:
+    """A stable id from the text itself (the same text always gets the same id)."""
+    return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}"
+
+
+def code_text(text: str, date: dt.date | str | None = None, *, doc_id: str | None = None,
+              config: Config | None = None, coder: Coder | None = None) -> list[Event]:
+    """Code one text. ``date`` is the publication date (relative dates resolve against it)."""
+    article = Article(id=doc_id or doc_id_for(text), text=text, date=_as_date(date))
+    return (coder or _default_coder(config or Config())).code(article)
+
+
+def code_articles(articles: Iterable[Article], config: Config | None = None,
+                  on_skip: SkipHandler | None = None) -> Iterator[tuple[Article, list[Event]]]:
+    """Code a stream of articles (see :meth:`Coder.code_articles`)."""
+    return _default_coder(config or Config()).code_articles(articles, on_skip=on_skip)
+
+
+_CODERS: dict[Config, Coder] = {}
+
+
+def _default_coder(config: Config) -> Coder:
+    coder = _CODERS.get(config)
+    if coder is None:
+        coder = _CODERS[config] = Coder(config)
+    return coder
+
+
+# -- reading inputs --------------------------------------------------------------------------------------
+
+def _decode(data: bytes, where: str) -> str:
+    if b"\x00" in data[:BINARY_SNIFF]:
+        raise RecordError(f"{where}: binary data, not text (convert it, or use `eventwire ingest` for HTML/WARC)",
+                          where=where, reason="binary")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise RecordError(f"{where}: invalid UTF-8 at byte {e.start}; convert the file to UTF-8 "
+                          "(e.g. iconv -f cp1252 -t utf-8) or use `eventwire ingest`, which detects encodings",
+                          where=where, reason="invalid-utf8") from e
+
+
+def _article_from_json(obj: Any, where: str, default_date: dt.date | None) -> Article:
+    if not isinstance(obj, dict):
+        raise RecordError(f"{where}: expected a JSON object with a 'text' field", where=where, reason="malformed")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise RecordError(f"{where}: no 'text' string field", where=where, reason="malformed")
+    date = obj.get("date")
+    try:
+        pub = _as_date(date) if isinstance(date, str) and date else default_date
+    except InputError as e:
+        raise RecordError(f"{where}: {e}", where=where, reason="bad-date") from e
+    doc_id = obj.get("id")
+    return Article(
+        id=str(doc_id) if doc_id not in (None, "") else doc_id_for(text),
+        text=text,
+        date=pub,
+        url=obj.get("url") if isinstance(obj.get("url"), str) else None,
+        source=obj.get("source") if isinstance(obj.get("source"), str) else None,
+        title=obj.get("title") if isinstance(obj.get("title"), str) else None,
+        language=obj.get("language") if isinstance(obj.get("language"), str) else None,
+    )
+
+
+def _jsonl(lines: Iterable[bytes], name: str, date: dt.date | None, max_chars: int
+           ) -> Iterator[Article | Skip]:
+    for n, raw in enumerate(lines, 1):
+        where = f"{name}:{n}"
+        if not raw.strip():
+            continue
+        if len(raw) > max_chars * 4:
+            yield Skip(where=where, reason="too-large", detail=f"line of {len(raw):,} bytes")
+            continue
+        try:
+            obj = json.loads(_decode(raw, where))
+            yield _article_from_json(obj, where, date)
+        except json.JSONDecodeError as e:
+            yield Skip(where=where, reason="malformed", detail=f"not JSON ({e.msg} at column {e.colno})")
+        except RecordError as e:
+            yield Skip(where=where, reason=e.reason, detail=str(e).removeprefix(f"{where}: "))
+
+
+def read_inputs(inputs: Iterable[str], *, input_format: str | None = None, date: dt.date | None = None,
+                max_chars: int = Config().max_chars, stdin: Any = None) -> Iterator[Article | Skip]:
+    """Articles from files, ``-`` (stdin) or JSONL, with a :class:`Skip` for each unreadable input or line."""
+    for name in inputs:
+        fmt = input_format or ("jsonl" if name.endswith((".jsonl", ".ndjson")) else "text")
+        if name == "-":
+            stream = (stdin or sys.stdin).buffer if hasattr(stdin or sys.stdin, "buffer") else stdin
+            if fmt == "jsonl":
+                yield from _jsonl(iter(stream.readline, b""), "stdin", date, max_chars)
+                continue
+            data = stream.read(max_chars * 4 + 1)
+            yield from _text_article(data, "stdin", None, date, max_chars)
+            continue
+        path = Path(name)
+        if not path.is_file():
+            yield Skip(where=name, reason="not-found", detail="no such file")
+            continue
+        if fmt == "jsonl":
+            with open(path, "rb") as f:
+                yield from _jsonl(f, path.name, date, max_chars)
+            continue
+        size = path.stat().st_size
+        if size > max_chars * 4:
+            yield Skip(where=name, reason="too-large",
+                       detail=f"{size:,} bytes; a news article is far smaller (split it, or raise --max-chars)")
+            continue
+        yield from _text_article(path.read_bytes(), name, path.stem, date, max_chars)
+
+
+def _text_article(data: bytes, where: str, stem: str | None, date: dt.date | None, max_chars: int
+                  ) -> Iterator[Article | Skip]:
+    if len(data) > max_chars * 4:
+        yield Skip(where=where, reason="too-large", detail=f"more than {max_chars * 4:,} bytes")
+        return
+    try:
+        text = _decode(data, where)
+    except RecordError as e:
+        yield Skip(where=where, reason=e.reason, detail=str(e).removeprefix(f"{where}: "))
+        return
+    if not text.strip():
+        yield Skip(where=where, reason="empty", detail="no text")
+        return
+    yield Article(id=stem or doc_id_for(text, "stdin"), text=text, date=date)

@@ -1,0 +1,58 @@
+"""Human-readable output for the CLI: a rich table of events and a closing run summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.table import Table
+
+from .types import Actor, Event, Skip
+
+
+def _actors(actors: Sequence[Actor]) -> str:
+    parts = []
+    for a in actors:
+        label = a.code or "?"
+        name = a.name or a.text
+        parts.append(f"{label} ({name})" if name and name != label else label)
+    return "; ".join(parts)
+
+
+def print_events_table(events: Sequence[Event], console: Console | None = None) -> None:
+    """Print events as a table: who did what to whom, when, how sure, and which rule said so."""
+    console = console or Console()
+    table = Table(show_lines=False, expand=True)
+    for col, kw in (("doc", {"overflow": "fold", "max_width": 14}), ("sent", {"justify": "right"}),
+                    ("actor", {"overflow": "fold"}), ("event", {}), ("cameo", {}), ("recipient", {"overflow": "fold"}),
+                    ("modality", {}), ("date", {}), ("trigger", {"overflow": "fold"}), ("conf", {"justify": "right"})):
+        table.add_column(col, **kw)  # type: ignore[arg-type]
+    for ev in events:
+        table.add_row(
+            ev.doc_id, str(ev.sentence_index), _actors(ev.actor), ev.event or "-",
+            f"{ev.cameo} q{ev.quad_class} {ev.goldstein:+.1f}", _actors(ev.recipient), ev.modality,
+            ev.date.isoformat() if ev.date else "-", ev.event_text, f"{ev.confidence:.2f}",
+        )
+    console.print(table)
+
+
+@dataclass
+class RunSummary:
+    """Counts of what a run did and skipped, by reason."""
+
+    documents: int = 0
+    events: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, skip: Skip) -> None:
+        self.skipped[skip.reason] += 1
+
+    def as_dict(self) -> dict[str, object]:
+        return {"documents": self.documents, "events": self.events, "skipped": dict(self.skipped)}
+
+    def print(self, err: bool = True) -> None:
+        console = Console(stderr=err)
+        skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items())) or "none"
+        console.print(f"[bold]coded[/bold] {self.documents} documents, {self.events} events; skipped: {skipped}")
