@@ -17,13 +17,16 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..actors.resolve import DocumentActors
+from ..dates import token_tense
 from ..types import Actor, Attribution, Event, Place
 from .attribution import find_attribution
 from .coder import Candidate, SentenceCoder
 from .lexicon import Lexicon
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
+
+    from ..dates import DateMention
 
     from ..config import Config
 
@@ -41,7 +44,7 @@ class DocumentInput:
     doc_id: str
     pub_date: dt.date | None
     actors: DocumentActors
-    date_of: Callable[[object, dt.date | None], object | None] | None = None
+    date_of: Callable[[Token, dt.date | None], DateMention | None] | None = None
     locate: Callable[[int], Place | None] | None = None
 
 
@@ -151,10 +154,9 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
             if inp.date_of is not None:
                 mention = inp.date_of(c.trigger, inp.pub_date)
                 if mention is not None:
-                    date = getattr(mention, "date", None)
-                    date_text = getattr(mention, "text", None)
-                    date_rule = f"date:{getattr(mention, 'rule', '')}"
-                    if date and inp.pub_date and date > inp.pub_date and modality == "asserted":
+                    date, date_text, date_rule = mention.date, mention.text, f"date:{mention.rule}"
+                    if date and inp.pub_date and date > inp.pub_date and modality == "asserted" \
+                            and token_tense(c.anchor) != "past":
                         modality = "future"
             if date_rule:
                 coder_notes.append(date_rule)
