@@ -24,6 +24,7 @@ class Config:
       override the built-in one, later files winning.
     - ``agent_files``: PETRARCH agent dictionaries (sector words).
     - ``lexicon_files``: extra trigger lexicons in our TSV format.
+    - ``people_files``: extra people dictionaries (``people.tsv`` format) that extend or override ours.
     - ``include_modalities``: which modalities to emit; the default emits all (a consumer filters).
     - ``min_confidence``: drop events below this score.
     - ``require_actor``: drop events with neither actor nor recipient coded.
@@ -38,6 +39,7 @@ class Config:
     actor_files: tuple[Path, ...] = ()
     agent_files: tuple[Path, ...] = ()
     lexicon_files: tuple[Path, ...] = ()
+    people_files: tuple[Path, ...] = ()
     include_modalities: tuple[str, ...] | None = None
     min_confidence: float = 0.0
     require_actor: bool = True
@@ -53,7 +55,7 @@ class Config:
             raise ConfigError(f"min_confidence must be within 0..1, got {self.min_confidence}")
         if self.max_chars < 1:
             raise ConfigError(f"max_chars must be positive, got {self.max_chars}")
-        for p in (*self.actor_files, *self.agent_files, *self.lexicon_files):
+        for p in (*self.actor_files, *self.agent_files, *self.lexicon_files, *self.people_files):
             if not Path(p).is_file():
                 raise ConfigError(f"dictionary file not found: {p} (check the path)")
 

@@ -900,7 +900,7 @@ def _rank(trigger: Token, tverb: Token | None, att: Token | None) -> tuple[int, 
     return None
 
 
-def event_date(trigger: Token, pub_date: dt.date | None) -> DateMention | None:
+def event_date(trigger: Token, pub_date: dt.date | None, sent: Span | None = None) -> DateMention | None:
     """The date expression that governs an event trigger, resolved with the trigger's tense.
 
     Preference: a date attached to the trigger itself ("met on Thursday", "Thursday's meeting"), then
@@ -908,9 +908,11 @@ def event_date(trigger: Token, pub_date: dt.date | None) -> DateMention | None:
     ("talks scheduled for Monday"), then one on a coordinated verb ("met yesterday and signed"), else
     the sentence's only date expression when no verb governs it. A date on another verb ("said on
     Thursday that rebels attacked") is not the event's. ``rule`` is ``"<how>:<resolution rule>"``.
+    Pass the trigger's sentence as ``sent`` when you have it (``Token.sent`` walks the document).
     """
     doc = trigger.doc
-    sent = trigger.sent
+    if sent is None:
+        sent = trigger.sent
     tverb = _clause_verb(trigger)
     tense = token_tense(trigger)
     best: tuple[tuple[int, int], int, int, str, str] | None = None

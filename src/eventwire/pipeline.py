@@ -44,7 +44,7 @@ class Coder:
         self.nlp = load_model(self.config)
         self.lexicon = load_lexicon(tuple(self.config.lexicon_files))
         self.dictionary = ActorDictionary.load(self.config)
-        self.people = PeopleIndex.load()
+        self.people = PeopleIndex.load(tuple(self.config.people_files))
         self.geocoder = _load_geocoder(self.config)
         from .dates import event_date
 

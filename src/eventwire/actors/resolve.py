@@ -104,6 +104,7 @@ class DocumentActors:
     def __init__(self, doc: Doc, matches: list[DictMatch], people: PeopleIndex | None = None,
                  pub_date: dt.date | None = None) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token: compute it once
         self.pub_date = pub_date
         self.people = people
         self.match_at: dict[int, DictMatch] = {}
@@ -213,7 +214,7 @@ class DocumentActors:
         if self._is_party_reference(head):
             tokens = self._np_tokens(head)
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-            return [replace(p, text=self.doc.text[start:end], start=start, end=end, resolved_from="parties")
+            return [replace(p, text=self.text[start:end], start=start, end=end, resolved_from="parties")
                     for p in self._parties_before(head)]
         actor = self._code_single(head)
         return [actor] if actor is not None else []
@@ -374,7 +375,7 @@ class DocumentActors:
         start = tokens[0].idx
         end = tokens[-1].idx + len(tokens[-1].text)
         return Actor(
-            text=self.doc.text[start:end],
+            text=self.text[start:end],
             start=start,
             end=end,
             name=ident.name,

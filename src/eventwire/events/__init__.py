@@ -44,7 +44,7 @@ class DocumentInput:
     doc_id: str
     pub_date: dt.date | None
     actors: DocumentActors
-    date_of: Callable[[Token, dt.date | None], DateMention | None] | None = None
+    date_of: Callable[[Token, dt.date | None, Span], DateMention | None] | None = None
     locate: Callable[[int], Place | None] | None = None
 
 
@@ -152,7 +152,7 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
             date, date_text = inp.pub_date if modality not in ("future", "hypothetical") else None, None
             date_rule = "date:publication" if date else None
             if inp.date_of is not None:
-                mention = inp.date_of(c.trigger, inp.pub_date)
+                mention = inp.date_of(c.trigger, inp.pub_date, sent)
                 if mention is not None:
                     date, date_text, date_rule = mention.date, mention.text, f"date:{mention.rule}"
                     if date and inp.pub_date and date > inp.pub_date and modality == "asserted" \
@@ -160,7 +160,7 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
                         modality = "future"
             if date_rule:
                 coder_notes.append(date_rule)
-            attribution = find_attribution(c.governor or c.trigger, lexicon, inp.actors)
+            attribution = find_attribution(c.governor or c.trigger, lexicon, inp.actors, sent)
             if attribution is None and lede_attr is not None and lede_attr.outlet:
                 attribution = lede_attr
                 coder_notes.append("attribution:lede")
@@ -190,7 +190,7 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
                 date_text=date_text,
                 actor=tuple(actors),
                 recipient=tuple(recips),
-                event_text=doc.text[ev_start:ev_end],
+                event_text=inp.actors.text[ev_start:ev_end],
                 event_start=ev_start,
                 event_end=ev_end,
                 attribution=attribution,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..types import Attribution
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
     from ..actors.resolve import DocumentActors
     from .lexicon import Lexicon
@@ -58,12 +58,12 @@ def _record(verb: Token, speaker: Token, actors: DocumentActors) -> Attribution:
     outlet = None
     if outlet_tok is not None:
         o_start, o_end = _phrase(outlet_tok)
-        outlet = verb.doc.text[o_start:o_end]
-    return Attribution(text=verb.doc.text[start:end], start=start, end=end,
+        outlet = actors.text[o_start:o_end]
+    return Attribution(text=actors.text[start:end], start=start, end=end,
                        source=coded[0] if coded else None, outlet=outlet)
 
 
-def find_attribution(tok: Token, lexicon: Lexicon, actors: DocumentActors) -> Attribution | None:
+def find_attribution(tok: Token, lexicon: Lexicon, actors: DocumentActors, sent: Span) -> Attribution | None:
     """The attribution of the event whose trigger (or composing governor) is ``tok``, if the text gives one."""
     cur = tok
     clause_root = tok
@@ -89,7 +89,7 @@ def find_attribution(tok: Token, lexicon: Lexicon, actors: DocumentActors) -> At
                 if speaker is not None:
                     return _record(c, speaker, actors)
     # "according to X"
-    for t in tok.sent:
+    for t in sent:
         if t.lower_ == "according" and t.dep_ == "prep":
             for c in t.children:
                 if c.lower_ == "to":
@@ -99,6 +99,6 @@ def find_attribution(tok: Token, lexicon: Lexicon, actors: DocumentActors) -> At
                             start, end = _phrase(p)
                             if coded:
                                 start, end = coded[0].start, coded[0].end
-                            return Attribution(text=t.doc.text[start:end], start=start, end=end,
+                            return Attribution(text=actors.text[start:end], start=start, end=end,
                                                source=coded[0] if coded else None)
     return None

@@ -50,6 +50,8 @@ NOUN_ACTOR_DEFAULT = ("poss", "prep:by", "prep:from", "adj", "light", "prep:amon
 NOUN_RECIPIENT_DEFAULT = ("prep:to", "prep:with", "prep:against", "prep:on", "between")
 VERB_ACTOR_DEFAULT = ("subj",)
 VERB_RECIPIENT_DEFAULT = ("dobj", "dative")
+ENGAGE_VERBS = frozenset({"engage", "involve", "participate", "take", "join", "partake", "persist", "continue"})
+VIOLENT_ROOTS = ("18", "19", "20")
 CONFLICT_VERBS_TAKING_NOUN_SUBJECT = frozenset({"kill", "wound", "injure", "hit", "target", "damage", "destroy",
                                                 "leave", "claim", "strike", "rock"})
 
@@ -91,11 +93,13 @@ class SentenceCoder:
     def __init__(self, lexicon: Lexicon, actors: DocumentActors) -> None:
         self.lex = lexicon
         self.actors = actors
+        self.question = False
 
     # -- entry point ------------------------------------------------------------------------------
 
     def code(self, sent: Span) -> list[Candidate]:
         consumed: set[int] = set()
+        self.question = sent.text.rstrip().endswith("?")
         out: list[Candidate] = []
         for tok in sent:
             if tok.i in consumed:
@@ -213,6 +217,10 @@ class SentenceCoder:
             if c.dep_ in ("compound", "amod"):
                 keys.add(f"{c.lower_} {lemma}")
                 keys.add(f"{c.lemma_.lower()} {lemma}")
+                if c.dep_ == "compound" and c.pos_ == "NOUN":
+                    # "military aid program": the compound names what the program is.
+                    keys.add(c.lemma_.lower())
+                    keys.update(f"{m.lower_} {c.lemma_.lower()}" for m in c.lefts if m.dep_ in ("amod", "compound"))
         for c in noun.rights:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in c.children:
@@ -334,6 +342,10 @@ class SentenceCoder:
             # "issued a declaration demanding ...": the declaration's issuer.
             return self.subject_heads(head.head, depth + 1) if head.head.pos_ in ("VERB", "AUX") else []
         if v.dep_ == "relcl":
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children) and not self._np_actors(head):
+                # "converging for a rally to protest ...": the protesters are the ones converging.
+                up = head.head.head if head.dep_ == "pobj" else head.head
+                return self.subject_heads(up, depth + 1) if up.pos_ in ("VERB", "AUX") else []
             return [head]
         if v.dep_ == "acomp" or (v.dep_ == "xcomp" and head.lemma_ == "be"):
             return self.subject_heads(head, depth + 1)
@@ -575,7 +587,7 @@ class SentenceCoder:
         else:
             c_tok, c_code, c_notes, code = clause, "", [], "100"
         consumed.add(clause.i)
-        mod, mnotes = modality_rules.detect(tok, self.lex, governed_by=tok)
+        mod, mnotes = modality_rules.detect(tok, self.lex, governed_by=tok, question=self.question)
         notes = [f"obligation:{tok.lemma_}+{clause.lemma_}", *c_notes]
         if c_code:
             notes.append(f"intent:{c_code}->{code}")
@@ -641,11 +653,11 @@ class SentenceCoder:
         if not recipients and gov.recipient:
             recipients = self._slot_actors(gov_tok, gov.recipient, None, exclude=actors)
         if gov.cls == "PLAN":
-            mod, mnotes = modality_rules.detect(c_tok, self.lex)
+            mod, mnotes = modality_rules.detect(c_tok, self.lex, question=self.question)
             if mod == "asserted":
                 mod, mnotes = "future", [f"modality:future:{gov_tok.text}"]
         else:
-            mod, mnotes = modality_rules.detect(gov_tok, self.lex, governed_by=gov_tok)
+            mod, mnotes = modality_rules.detect(gov_tok, self.lex, governed_by=gov_tok, question=self.question)
         tokens = sorted({gov_tok, c_tok}, key=lambda t: t.i)
         return Candidate(
             trigger=c_tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
@@ -664,7 +676,7 @@ class SentenceCoder:
         recipients = self._slot_actors(tok, gov.recipient, None, exclude=actors)
         if not recipients and not self._complements(tok, gov):
             return None  # "called off", "refused" with nothing refused: not an appeal or a rejection
-        mod, mnotes = modality_rules.detect(tok, self.lex)
+        mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
         return Candidate(trigger=tok, cameo=gov.own, actors=actors, recipients=recipients, modality=mod,
                          coder=[f"governor:{gov.source}({gov.lemma} {gov.cls} own)", *mnotes], tokens=[tok])
 
@@ -710,14 +722,28 @@ class SentenceCoder:
                     notes.append(nrule.label)
                 actors = nactors or actors
         recipients = self._slot_actors(tok, rule.recipient or VERB_RECIPIENT_DEFAULT, rule, exclude=actors)
+        if not actors and code[:2] in VIOLENT_ROOTS and recipients:
+            actors = self._unidentified(tok, notes)
         obj = self._obj(tok)
         if obj is not None and any(c.kind == "obj" for c in rule.constraints):
             consumed.add(obj.i)
-        mod, mnotes = modality_rules.detect(tok, self.lex)
+        mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
         tokens = [tok] + [c for c in tok.children if c.dep_ == "prt"]
         return Candidate(trigger=tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
                          coder=notes + mnotes, tokens=sorted(tokens, key=lambda t: t.i),
                          specific=bool(rule.constraints))
+
+    def _unidentified(self, tok: Token, notes: list[str]) -> list[Actor]:
+        """Violence with no named perpetrator: an unidentified armed actor, placed where it happened (PLOVER UAF)."""
+        anchor = tok
+        while anchor.dep_ in ("pobj", "prep") and anchor.head.i != anchor.i:
+            anchor = anchor.head
+        place = self._loc_actors(tok) or self._loc_actors(anchor)
+        country = place[0].country if place else None
+        notes.append("actor:unidentified")
+        return [Actor(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), name="unidentified attackers",
+                      country=country, sector="UAF", kind="unidentified",
+                      code=f"{country or '---'}UAF", resolved_from="unidentified", coder="actor:unidentified")]
 
     def _merge_event_noun(self, verb: Token) -> tuple[Token, TriggerRule, list[Actor]] | None:
         cands = [c for c in verb.children if c.dep_ == "nsubj"]
@@ -769,7 +795,10 @@ class SentenceCoder:
             if hl == "be" and not any(c.dep_ in ("acomp", "attr", "prep") for c in head.children):
                 return None
         elif dep == "pobj":
-            if not self._reported_topic(tok):
+            prep = tok.head
+            if prep.lower_ == "in" and prep.head.lemma_.lower() in ENGAGE_VERBS:
+                light = prep.head  # "engaged in ethnic cleansing", "took part in the talks"
+            elif not self._reported_topic(tok):
                 return None
         elif dep in ("compound", "amod", "poss", "npadvmod", "nmod"):
             return None
@@ -795,9 +824,11 @@ class SentenceCoder:
         if rule.of_is_actor and len(actors) >= 2 and not recipients and any(
                 self._slot_heads(tok, "between", rule)):
             pass  # reciprocal: "talks between X and Y" keeps both as actors (PLOVER)
-        mod, mnotes = modality_rules.detect(tok, self.lex)
+        if not actors and (rule.cameo or "")[:2] in VIOLENT_ROOTS and (recipients or dep in ("nsubj", "nsubjpass")):
+            actors = self._unidentified(tok, [])
+        mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
         if light is not None:
-            lmod, lnotes = modality_rules.detect(light, self.lex)
+            lmod, lnotes = modality_rules.detect(light, self.lex, question=self.question)
             if modality_rules.RANK[lmod] > modality_rules.RANK[mod]:
                 mod, mnotes = lmod, lnotes
         tokens = sorted({tok} | ({light} if light is not None else set()), key=lambda t: t.i)

@@ -71,10 +71,12 @@ def _has_speech_above(tok: Token, lexicon: Lexicon) -> bool:
     return False
 
 
-def detect(trigger: Token, lexicon: Lexicon, *, governed_by: Token | None = None) -> tuple[str, list[str]]:
+def detect(trigger: Token, lexicon: Lexicon, *, governed_by: Token | None = None,
+           question: bool = False) -> tuple[str, list[str]]:
     """The modality of the event whose trigger (or composing governor) is ``trigger``, and why.
 
-    ``governed_by`` is a composing governor already accounted for (its own modality is read instead).
+    ``governed_by`` is a composing governor already accounted for (its own modality is read instead);
+    ``question`` says the sentence ends with a question mark.
     """
     start = governed_by if governed_by is not None else trigger
     under_speech = _has_speech_above(start, lexicon)
@@ -110,8 +112,7 @@ def detect(trigger: Token, lexicon: Lexicon, *, governed_by: Token | None = None
         if cur.dep_ in ("ccomp", "relcl"):
             break
         cur = head
-    sent = trigger.sent
-    if sent.text.rstrip().endswith("?") and trigger.dep_ == "ROOT":
+    if question and trigger.dep_ == "ROOT":
         marks.setdefault("question", "modality:question")
     if not marks:
         return "asserted", []
