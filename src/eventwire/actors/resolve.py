@@ -234,9 +234,23 @@ class DocumentActors:
                     ident = local.merged(ident)
             return self._actor(span_tokens, replace(ident, name=ident.name or ent.text),
                                resolved=None if ident.coder in (None, "actor:title") else ident.coder)
+        if head.pos_ == "PROPN" and head.i not in self._person_ents:
+            # A surname the NER missed this time ("Recean later said"): the document's memory knows it.
+            name = " ".join(t.text for t in span_tokens if t.pos_ == "PROPN" and t.i <= head.i)
+            known = self.persons.get(_norm_name(name)) or self.persons.get(head.lower_)
+            if known is not None and known.codable:
+                return self._actor(span_tokens, known, resolved=f"name:{known.name}")
         if not self._actor_head(head):
             return None
         ident = self._code_tokens(span_tokens, head_word=head)
+        if not ident.country and not ident.org:
+            owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+            if owner is not None:
+                # "its ships", "their troops": the owner is whoever the pronoun refers to.
+                ref = self._pronoun(owner)
+                if ref is not None and (ref.country or ref.org):
+                    ident = replace(ident, country=ref.country, org=ident.org or ref.org,
+                                    name=ident.name or ref.name, kind=ident.kind or "sector")
         if not ident.codable:
             return None
         resolved = None
@@ -467,6 +481,19 @@ class DocumentActors:
                 if cand.country and len(cand.country) == 3 and cand.country.isalpha() and cand.kind == "country":
                     return replace(ident, country=cand.country), f"context:{cand.name}"
         return ident, None
+
+    def dominant_country(self) -> str | None:
+        """The country most of the document's country mentions name, when one clearly dominates."""
+        if not hasattr(self, "_dominant"):
+            counts: dict[str, int] = {}
+            for _, ident, _kind in self._timeline:
+                c = ident.country
+                if c and len(c) == 3 and c.isalpha() and c not in ("IGO", "NGO", "MNC", "IMG"):
+                    counts[c] = counts.get(c, 0) + 1
+            total = sum(counts.values())
+            best = max(counts.items(), key=lambda kv: kv[1]) if counts else None
+            self._dominant = best[0] if best and best[1] * 2 > total else None
+        return self._dominant
 
     def country_of(self, head: Token) -> str | None:
         """The country a location phrase names ("in Azerbaijan" -> AZE), from the dictionary."""

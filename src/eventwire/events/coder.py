@@ -9,10 +9,10 @@ the rules that made it (``coder``), so each code can be explained.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..actors.resolve import DocumentActors
+from ..actors.resolve import DocumentActors, actor_code
 from ..types import Actor
 from . import modality as modality_rules
 from .lexicon import Governor, Lexicon, TriggerRule
@@ -45,6 +45,8 @@ ARMED_SECTORS = frozenset({"MIL", "REB", "INS", "UAF", "COP", "SPY", "PAR", "SEP
 CIVIL_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "HLH", "MED", "JRN", "REL", "REF", "BUS", "AGR", "ELI",
                            "NGO", "ENV", "HRI", "MOD", "RAD", "CRM"})
 STATE_SECTORS = frozenset({"GOV", "LEG", "JUD", "ELI", "MIL", "COP", "SPY"})
+DOMESTIC_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG", "OPP", "CVL", "REB", "EDU", "LAB", "MED", "JRN",
+                              "BUS", "REL", "HLH", "ELI", "SPY", "UAF"})
 LOC_PREPS = ("in", "at", "near", "inside", "across", "throughout", "within", "into", "outside", "on")
 NOUN_ACTOR_DEFAULT = ("poss", "prep:by", "prep:from", "adj", "light", "prep:among")
 NOUN_RECIPIENT_DEFAULT = ("prep:to", "prep:with", "prep:against", "prep:on", "between")
@@ -112,7 +114,45 @@ class SentenceCoder:
         out = [c for c in out if c.trigger.i not in consumed or c.governor is not None]
         for c in out:
             self._refine(c)
+            self._fill_countries(c)
         return self._absorb(out)
+
+    def _fill_countries(self, c: Candidate) -> None:
+        """Give country-less sector actors ("rebels", "protesters") the country the event is placed in.
+
+        In order: where the event happened ("in northern Mali"), the other party's country when it is a
+        domestic body (police arresting protesters), the document's dominant country. Each fill is marked in
+        ``resolved_from`` so a user can tell inferred countries from stated ones.
+        """
+        def needs(a: Actor) -> bool:
+            return not a.country and not a.org and bool(a.sector) and a.kind in ("sector", "people", None)
+
+        if not any(needs(a) for a in (*c.actors, *c.recipients)):
+            return
+        place = self._loc_actors(c.trigger) or (self._loc_actors(c.anchor) if c.anchor is not c.trigger else [])
+        loc = place[0].country if place else None
+
+        def fill(group: list[Actor], other: list[Actor]) -> list[Actor]:
+            out = []
+            peer = next((o.country for o in other if o.country and len(o.country) == 3 and o.country.isalpha()
+                         and o.country not in ("IGO", "NGO", "MNC") and o.sector in DOMESTIC_SECTORS), None)
+            for a in group:
+                if needs(a):
+                    if loc:
+                        a = replace(a, country=loc, code=actor_code(loc, a.org, a.sector),
+                                    resolved_from=a.resolved_from or f"location:{place[0].name}")
+                    elif peer:
+                        a = replace(a, country=peer, code=actor_code(peer, a.org, a.sector),
+                                    resolved_from=a.resolved_from or "peer-country")
+                    else:
+                        dom = self.actors.dominant_country()
+                        if dom:
+                            a = replace(a, country=dom, code=actor_code(dom, a.org, a.sector),
+                                        resolved_from=a.resolved_from or "document-country")
+                out.append(a)
+            return out
+
+        c.actors, c.recipients = fill(c.actors, c.recipients), fill(c.recipients, c.actors)
 
     def _refine(self, c: Candidate) -> None:
         """Readings that depend on the whole clause: refusals, conditional threats, repression."""
