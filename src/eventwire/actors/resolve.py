@@ -45,6 +45,17 @@ INSTITUTION_NOUNS = frozenset({"structure", "body", "agency", "organization", "o
                                "counterpart", "authority", "state", "nation", "country", "power", "member state",
                                "operative", "personnel", "worker", "national", "citizen", "resident"})
 ACTOR_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+# Organisations our dictionaries do not list are still actors when their name says what they are.
+ORG_NAME_SECTORS = (
+    ("ministry", "GOV"), ("government", "GOV"), ("council", "GOV"), ("commission", "GOV"), ("committee", "GOV"),
+    ("agency", "GOV"), ("parliament", "LEG"), ("assembly", "LEG"), ("court", "JUD"), ("tribunal", "JUD"),
+    ("army", "MIL"), ("forces", "MIL"), ("navy", "MIL"), ("guard", "MIL"), ("police", "COP"),
+    ("front", "REB"), ("liberation", "REB"), ("brigade", "REB"), ("militia", "REB"), ("party", "OPP"),
+    ("movement", "OPP"), ("union", "LAB"), ("federation", "LAB"), ("association", "NGO"), ("society", "NGO"),
+    ("foundation", "NGO"), ("institute", "NGO"), ("watch", "NGO"), ("league", "NGO"), ("alliance", "OPP"),
+    ("coalition", "OPP"), ("network", "NGO"), ("bank", "BUS"), ("company", "BUS"), ("corporation", "BUS"),
+    ("group", "BUS"), ("university", "EDU"), ("church", "REL"), ("newspaper", "JRN"), ("agency", "JRN"),
+)
 STATE_SECTOR_NOUNS = frozenset({"government", "ministry", "cabinet", "administration", "authorities", "authority",
                                 "regime", "army", "military", "police", "parliament", "court", "presidency"})
 
@@ -243,6 +254,10 @@ class DocumentActors:
         if not self._actor_head(head):
             return None
         ident = self._code_tokens(span_tokens, head_word=head)
+        if not ident.org and head.ent_type_ == "ORG" and head.i not in self.match_at:
+            guess = self._unlisted_org(head)
+            if guess is not None:
+                ident = guess.merged(ident) if not ident.country else replace(guess, country=ident.country)
         if not ident.country and not ident.org:
             owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
             if owner is not None:
@@ -257,6 +272,21 @@ class DocumentActors:
         if ident.kind == "sector" and not ident.country and not ident.org and head.lower_ not in QUANTITY_NOUNS:
             ident, resolved = self._resolve_definite(head, ident)
         return self._actor(span_tokens, ident, resolved=resolved)
+
+    def _unlisted_org(self, head: Token) -> Identity | None:
+        """An organisation missing from the dictionaries, typed by its name ("Ceasefire Violations Committee")."""
+        start, end = head.i, head.i + 1
+        while start > 0 and self.doc[start - 1].ent_iob_ == "I" or (start > 0 and head.ent_iob_ == "I"
+                                                                       and self.doc[start].ent_iob_ == "I"):
+            start -= 1
+        while end < len(self.doc) and self.doc[end].ent_iob_ == "I":
+            end += 1
+        name = self.doc[start:end].text
+        words = name.lower().replace("'s", "").split()
+        for word, sector in ORG_NAME_SECTORS:
+            if word in words:
+                return Identity(name=name, sector=sector, kind="org", coder=f"actor:org-name:{word}")
+        return None
 
     def _actor_head(self, head: Token) -> bool:
         """Can this noun denote an actor? ("Israel's actions" cannot; "Israel", "police", "UN bodies" can.)"""
@@ -384,7 +414,7 @@ class DocumentActors:
         return None
 
     def _actor(self, tokens: list[Token], ident: Identity, *, resolved: str | None = None) -> Actor | None:
-        if not ident.codable:
+        if not ident.codable and not (ident.kind == "person" and ident.name):
             return None
         start = tokens[0].idx
         end = tokens[-1].idx + len(tokens[-1].text)

@@ -52,8 +52,16 @@ NOUN_ACTOR_DEFAULT = ("poss", "prep:by", "prep:from", "adj", "light", "prep:amon
 NOUN_RECIPIENT_DEFAULT = ("prep:to", "prep:with", "prep:against", "prep:on", "between")
 VERB_ACTOR_DEFAULT = ("subj",)
 VERB_RECIPIENT_DEFAULT = ("dobj", "dative")
+# Nouns that package an event named by their compound ("a mediation mission", "a bombing campaign").
+CONTAINER_NOUNS = frozenset({"effort", "mission", "campaign", "operation", "process", "initiative", "drive", "bid",
+                             "round", "programme", "program", "attempt", "exercise", "action", "plan", "talk"})
+MOTION_VERBS = frozenset({"return", "travel", "arrive", "go", "head", "fly", "come", "gather", "meet", "converge",
+                          "leave", "set"})
 ENGAGE_VERBS = frozenset({"engage", "involve", "participate", "take", "join", "partake", "persist", "continue"})
 VIOLENT_ROOTS = ("18", "19", "20")
+# Acts only authorities perform: a passive report of one names its doer by the place ("arrested in Lebanon").
+AUTHORITY_ACTS = {"173": "COP", "174": "GOV", "172": "GOV", "1721": "GOV", "1722": "GOV", "1723": "GOV",
+                  "1724": "GOV", "116": "JUD", "175": "COP"}
 CONFLICT_VERBS_TAKING_NOUN_SUBJECT = frozenset({"kill", "wound", "injure", "hit", "target", "damage", "destroy",
                                                 "leave", "claim", "strike", "rock"})
 
@@ -172,6 +180,9 @@ class SentenceCoder:
             new = self.lex.transform(c.cameo, "THREATEN")
             c.coder.append(f"conditional-threat:{c.cameo}->{new}")
             c.cameo, c.modality = new, "asserted"
+        if c.cameo == "150" and len({a.country for a in c.actors if a.country}) >= 2:
+            c.coder.append("joint:150->062")
+            c.cameo = "062"
         if root in ("18", "19") and any(a.sector == "COP" for a in c.actors) and c.recipients and all(
                 r.sector in ("CVL", "OPP", "EDU", "LAB") or r.kind == "people" for r in c.recipients):
             c.coder.append(f"repression:{c.cameo}->175")
@@ -764,6 +775,8 @@ class SentenceCoder:
         recipients = self._slot_actors(tok, rule.recipient or VERB_RECIPIENT_DEFAULT, rule, exclude=actors)
         if not actors and code[:2] in VIOLENT_ROOTS and recipients:
             actors = self._unidentified(tok, notes)
+        elif not actors and code in AUTHORITY_ACTS and recipients and self._is_passive(tok):
+            actors = self._authorities(tok, code, notes)
         obj = self._obj(tok)
         if obj is not None and any(c.kind == "obj" for c in rule.constraints):
             consumed.add(obj.i)
@@ -772,6 +785,18 @@ class SentenceCoder:
         return Candidate(trigger=tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
                          coder=notes + mnotes, tokens=sorted(tokens, key=lambda t: t.i),
                          specific=bool(rule.constraints))
+
+    def _authorities(self, tok: Token, code: str, notes: list[str]) -> list[Actor]:
+        """ "X was arrested in Lebanon": the authorities of the place did it (police, courts, government)."""
+        place = self._loc_actors(tok)
+        if not place or not place[0].country:
+            return []
+        country = place[0].country
+        sector = AUTHORITY_ACTS[code]
+        notes.append("actor:implicit-authority")
+        return [Actor(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), name=f"{place[0].name} authorities",
+                      country=country, sector=sector, kind="sector", code=actor_code(country, None, sector),
+                      resolved_from=f"implicit:{place[0].name}", coder="actor:implicit-authority")]
 
     def _unidentified(self, tok: Token, notes: list[str]) -> list[Actor]:
         """Violence with no named perpetrator: an unidentified armed actor, placed where it happened (PLOVER UAF)."""
@@ -819,8 +844,12 @@ class SentenceCoder:
             prep.lower_ in ("about", "on", "of", "regarding", "concerning")
 
     def _noun_event(self, tok: Token, rule: TriggerRule, consumed: set[int]) -> Candidate | None:
-        head = tok.head
-        dep = tok.dep_
+        host = tok
+        if tok.dep_ == "compound" and tok.head.lemma_.lower() in CONTAINER_NOUNS:
+            host = tok.head  # "launched a mediation effort between X and Y": the effort carries the arguments
+            consumed.add(host.i)
+        head = host.head
+        dep = host.dep_
         light: Token | None = None
         if dep in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
             if head.lemma_.lower() in LIGHT_VERBS:
@@ -835,10 +864,12 @@ class SentenceCoder:
             if hl == "be" and not any(c.dep_ in ("acomp", "attr", "prep") for c in head.children):
                 return None
         elif dep == "pobj":
-            prep = tok.head
+            prep = host.head
             if prep.lower_ == "in" and prep.head.lemma_.lower() in ENGAGE_VERBS:
                 light = prep.head  # "engaged in ethnic cleansing", "took part in the talks"
-            elif not self._reported_topic(tok):
+            elif prep.lower_ == "for" and prep.head.lemma_.lower() in MOTION_VERBS:
+                light = prep.head  # "negotiators return to Geneva for talks"
+            elif not self._reported_topic(host):
                 return None
         elif dep in ("compound", "amod", "poss", "npadvmod", "nmod"):
             return None
@@ -847,8 +878,8 @@ class SentenceCoder:
             slots = (*slots[:2], "prep:of", *slots[2:])
         if rule.of_is_actor and "between" not in slots:
             slots = (*slots, "between")
-        actors = self._slot_actors(tok, slots, rule)
-        explicit = any(self._slot_heads(tok, s, rule) for s in slots if s not in ("light",))
+        actors = self._slot_actors(host, slots, rule) or (self._slot_actors(tok, slots, rule) if host is not tok else [])
+        explicit = any(self._slot_heads(host, s, rule) for s in slots if s not in ("light",))
         if light is None and not explicit:
             if not (dep in ("nsubj", "nsubjpass") and actors):
                 return None
@@ -857,7 +888,7 @@ class SentenceCoder:
         rslots = rule.recipient or NOUN_RECIPIENT_DEFAULT
         if not rule.of_is_actor and "prep:of" not in rslots:
             rslots = (*rslots, "prep:of")
-        recipients = self._slot_actors(tok, rslots, rule, exclude=actors)
+        recipients = self._slot_actors(host, rslots, rule, exclude=actors)
         if not recipients and light is not None:
             recipients = self._slot_actors(light, ("dative", "prep:to", "prep:for", "prep:with", "prep:against",
                                                    "prep:on"), None, exclude=actors)
@@ -865,8 +896,8 @@ class SentenceCoder:
                 self._slot_heads(tok, "between", rule)):
             pass  # reciprocal: "talks between X and Y" keeps both as actors (PLOVER)
         if not actors and (rule.cameo or "")[:2] in VIOLENT_ROOTS and (recipients or dep in ("nsubj", "nsubjpass")):
-            actors = self._unidentified(tok, [])
-        mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
+            actors = self._unidentified(host, [])
+        mod, mnotes = modality_rules.detect(host, self.lex, question=self.question)
         if light is not None:
             lmod, lnotes = modality_rules.detect(light, self.lex, question=self.question)
             if modality_rules.RANK[lmod] > modality_rules.RANK[mod]:
