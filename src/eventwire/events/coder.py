@@ -119,7 +119,8 @@ class SentenceCoder:
                 cand = self._triggered(tok, consumed)
             if cand is not None:
                 out.append(cand)
-        out = [c for c in out if c.trigger.i not in consumed or c.governor is not None]
+        out = [c for c in out
+               if (c.governor.i not in consumed if c.governor is not None else c.trigger.i not in consumed)]
         for c in out:
             self._refine(c)
             self._fill_countries(c)
@@ -224,6 +225,14 @@ class SentenceCoder:
 
     # -- trigger matching -------------------------------------------------------------------------
 
+    def lemma(self, tok: Token) -> str:
+        """The token's lemma, mended where the small model clips it ("staged" -> "stag" -> "stage")."""
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and lemma not in LIGHT_VERBS and (lemma, "V") not in self.lex.triggers \
+                and (lemma + "e", "V") in self.lex.triggers or (tok.pos_ == "VERB" and lemma + "e" in LIGHT_VERBS):
+            return lemma + "e"
+        return lemma
+
     def _pos(self, tok: Token) -> str | None:
         if tok.pos_ in VERB_POS:
             return "V"
@@ -236,7 +245,7 @@ class SentenceCoder:
         pos = self._pos(tok)
         if pos is None:
             return None
-        lemma = tok.lemma_.lower()
+        lemma = self.lemma(tok)
         rules: Iterable[TriggerRule] = self.lex.rules(lemma, pos)
         if pos == "N" and lemma in self.lex.multiword:
             rules = (*self._multiword(tok), *rules)
@@ -532,7 +541,7 @@ class SentenceCoder:
             else None
         if pos is None:
             return ()
-        return self.lex.governor(tok.lemma_.lower(), pos)
+        return self.lex.governor(self.lemma(tok), pos)
 
     def _complements(self, tok: Token, gov: Governor) -> list[Token]:
         """The heads of a governor's content slots, whatever they are."""
@@ -582,7 +591,7 @@ class SentenceCoder:
                     inner = self._content(tok, gov)
                     if inner is not None:
                         return inner
-            if tok.lemma_.lower() in LIGHT_VERBS:
+            if self.lemma(tok) in LIGHT_VERBS:
                 obj = self._obj(tok)
                 if obj is not None:
                     inner = self._event_of(obj, depth + 1)
@@ -659,6 +668,9 @@ class SentenceCoder:
             for h in self._complements(tok, gov):
                 if h.pos_ in NOUN_POS and self._governor_rows(h):
                     consumed.add(h.i)
+                elif h.pos_ in ("VERB", "AUX") and h.i > tok.i:
+                    # What is demanded, promised or refused has not happened: nothing in it is coded alone.
+                    consumed.update(t.i for t in h.subtree if t.i != h.i)
             content = self._content(tok, gov)
             if content is None:
                 if gov.own is None or gov.cls == "PLAN":
@@ -852,13 +864,13 @@ class SentenceCoder:
         dep = host.dep_
         light: Token | None = None
         if dep in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
-            if head.lemma_.lower() in LIGHT_VERBS:
+            if self.lemma(head) in LIGHT_VERBS:
                 light = head
             elif self.match_rule(head) is not None:
                 # "condemned the attack": the attack is an event only with its own explicit actor.
                 pass
         elif dep in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
-            hl = head.lemma_.lower()
+            hl = self.lemma(head)
             if not (hl in OCCURRENCE_VERBS or hl in LIGHT_VERBS):
                 return None
             if hl == "be" and not any(c.dep_ in ("acomp", "attr", "prep") for c in head.children):
