@@ -436,8 +436,10 @@ def ingest_cmd(
         interval = parse_duration(every)
     summary = IngestSummary()
     skip_fh = open(skip_log, "a", encoding="utf-8") if skip_log else None  # noqa: SIM115 - closed below
+    interrupted = False
+    progress = Progress(enabled=not as_json, verbose=verbose)
     try:
-        with Progress(enabled=not as_json, verbose=verbose) as progress:
+        with progress:
             progress.summary = summary
 
             def on_item(item: Article | Skip) -> None:
@@ -454,6 +456,8 @@ def ingest_cmd(
                 every=interval,
                 rounds=rounds,
             )
+    except KeyboardInterrupt:  # Ctrl-C ends --watch: still say what was done (the state is consistent)
+        interrupted = True
     finally:
         if skip_fh is not None:
             skip_fh.close()
@@ -461,6 +465,321 @@ def ingest_cmd(
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False), err=output is None)
     else:
         print_summary(summary, progress.console)
+    if interrupted:
+        raise KeyboardInterrupt
     nothing = summary.articles == 0 and summary.unchanged == 0 and summary.already_done == 0
     if nothing and summary.skips:
         raise InputError("nothing was ingested: every input was skipped (see the reasons above)")
+
+
+@main.group("dict")
+def dict_group() -> None:
+    """Actor dictionaries: convert PETRARCH dictionaries, look phrases up."""
+
+
+@dict_group.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The TSV file to write (eventwire's actor table format).")
+@click.option("--agents", is_flag=True, help="SOURCE is an agent dictionary (sector words), not actors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def dict_import_cmd(source: Path, output: Path, agents: bool, as_json: bool) -> None:
+    """Convert a PETRARCH actor or agent dictionary to eventwire's TSV (to read, edit and extend)."""
+    from .actors.dictionary import LoadReport, read_text_file, write_tsv
+    from .actors.petrarch import parse_petrarch_actors, parse_petrarch_agents
+
+    report = LoadReport()
+    text = read_text_file(source)
+    parse = parse_petrarch_agents if agents else parse_petrarch_actors
+    pairs = parse(text, source.name, report)
+    note = f"Converted from {source.name} by `eventwire dict import`."
+    rows = write_tsv(pairs, output, header_comment=note)
+    summary = {"source": str(source), "output": str(output), "rows": rows,
+               "phrases": len({p for p, _ in pairs}), "skipped_lines": len(report.warnings),
+               "warnings": report.warnings}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    for w in report.warnings:
+        click.echo(f"eventwire: skipped {w}", err=True)
+    click.echo(f"wrote {rows} rows ({summary['phrases']} phrases) to {output}; "
+               f"{len(report.warnings)} lines skipped", err=True)
+
+
+@dict_group.command("lookup")
+@click.argument("phrases", nargs=-1, required=True)
+@click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Extra actor dictionary (our TSV, or PETRARCH .txt); repeatable.")
+@click.option("--agents", "agent_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="PETRARCH agent dictionary; repeatable.")
+def dict_lookup_cmd(phrases: tuple[str, ...], actor_files: tuple[Path, ...],
+                    agent_files: tuple[Path, ...]) -> None:
+    """Show what PHRASES code as, and which dictionary line says so (case matters: WHO is not who)."""
+    from .actors.dictionary import ActorDictionary
+
+    dictionary = ActorDictionary.from_files(actor_files, agent_files)
+    for w in dictionary.warnings:
+        click.echo(f"eventwire: skipped {w}", err=True)
+    for phrase in phrases:
+        entries = dictionary.lookup(phrase)
+        if not entries:
+            click.echo(f"{phrase}\t(no entry)")
+        for e in entries:
+            dates = f"\t{e.valid_from or ''}..{e.valid_to or ''}" if e.restricted else ""
+            click.echo(f"{phrase}\t{e.kind}\t{e.country or '-'}\t{e.sector or '-'}\t{e.org or '-'}\t"
+                       f"{e.role or '-'}\t{e.code or '-'}\tvia {e.via}\t{e.source}{dates}")
+
+
+# --- the event store: run, export, query, db (eventwire.store) -------------------------------------------
+
+
+def _db_option(f: F) -> F:
+    return click.option("--db", default="eventwire.duckdb", envvar="EVENTWIRE_DB", show_default=True,
+                        help="The event database: a DuckDB file, or a postgresql:// URL (env EVENTWIRE_DB).")(f)
+
+
+def _filter_options(f: F) -> F:
+    opts = [
+        click.option("--since", default=None, help="Events on or after this date (YYYY-MM-DD)."),
+        click.option("--until", default=None, help="Events on or before this date (YYYY-MM-DD)."),
+        click.option("--actor", "actors", multiple=True,
+                     help="CAMEO actor code prefix on either side, e.g. AZE or AZEGOV; repeatable."),
+        click.option("--country", "countries", multiple=True,
+                     help="Actor's or recipient's country (ISO alpha-3); repeatable."),
+        click.option("--type", "types", multiple=True,
+                     help="PLOVER type (CONSULT) or CAMEO code prefix (04, 042); repeatable."),
+        click.option("--quad", "quads", multiple=True, type=click.IntRange(1, 4), help="Quad class 1-4; repeatable."),
+        click.option("--modality", "modalities", multiple=True,
+                     help="asserted, reported, negated, future, ...; repeatable."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _event_filter(kw: dict[str, Any]) -> Any:
+    from .store import EventFilter
+
+    return EventFilter(
+        since=_parse_date(kw.pop("since", None)),
+        until=_parse_date(kw.pop("until", None)),
+        actor=tuple(kw.pop("actors", ())),
+        country=tuple(kw.pop("countries", ())),
+        type=tuple(kw.pop("types", ())),
+        quad=tuple(kw.pop("quads", ())),
+        modality=tuple(kw.pop("modalities", ())),
+    )
+
+
+@main.command("run")
+@click.argument("sources", nargs=-1, required=True)
+@_db_option
+@click.option("--batch", "batch_articles", type=int, default=200, show_default=True,
+              help="Articles per write transaction (a killed run loses at most one batch).")
+@click.option("--recode", is_flag=True, help="Code articles again even when stored with the same text.")
+@click.option("--code-duplicates", is_flag=True,
+              help="Code near-duplicate articles too (default: store them uncoded, counted in num_articles).")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep ingest's dedup index and resume state here (SQLite); default: in memory for this run.")
+@click.option("--input-format", type=click.Choice(["auto", "html", "text", "jsonl", "json", "csv", "warc", "feed"]),
+              default="auto", show_default=True, help="Reader for every source (auto: by extension, then content).")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=NAME",
+              help="Map an article field to a JSON key or CSV column, e.g. --column text=body; repeatable.")
+@click.option("--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for inputs without one.")
+@click.option("--source", "source_name", default=None, help="Outlet name for inputs without URL or source.")
+@click.option("--follow", is_flag=True, help="Fetch and extract the page each feed entry links to.")
+@click.option("--feed", "as_feed", is_flag=True, help="Treat URL sources as RSS/Atom feeds.")
+@click.option("--language", "languages", multiple=True, default=("en",), show_default=True,
+              help="Language to code (ISO 639-1, repeatable); others are stored uncoded.")
+@click.option("--any-language", is_flag=True, help="Code every language.")
+@click.option("--no-dedup", is_flag=True, help="Do not detect duplicate articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every skip on stderr as it happens.")
+@config_options
+def run_cmd(sources: tuple[str, ...], db: str, batch_articles: int, recode: bool, code_duplicates: bool,
+            state_dir: Path | None, input_format: str, columns: tuple[str, ...], pub_date: str | None,
+            source_name: str | None, follow: bool, as_feed: bool, languages: tuple[str, ...], any_language: bool,
+            no_dedup: bool, as_json: bool, verbose: bool, **kw: Any) -> None:
+    """Ingest, code, store and merge SOURCES in one streaming pass (files, folders, URLs, feeds, '-').
+
+    Stored articles are not coded again (unless --recode), so an interrupted run resumes where it stopped.
+    See docs/store.md.
+    """
+    from rich.console import Console
+
+    from .ingest import IngestOptions
+    from .store import open_store
+    from .store.console import RunProgress, print_run_summary
+    from .store.run import run_sources
+
+    if batch_articles < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--batch")
+    fields = []
+    for col in columns:
+        name, sep, column = col.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise click.BadParameter(f"{col!r}: use FIELD=NAME, e.g. text=body", param_hint="--column")
+        fields.append((name.strip(), column.strip()))
+    options = IngestOptions(
+        state_dir=state_dir, input_format=input_format, fields=tuple(fields), date=_parse_date(pub_date),
+        source=source_name, follow=follow, as_feed=as_feed,
+        languages=() if any_language else tuple(lang.lower() for lang in languages), dedup=not no_dedup,
+    )
+    config = build_config(**kw)
+    console = Console(stderr=True)
+
+    def on_skip(s: Skip) -> None:
+        if verbose:
+            console.print(f"eventwire: skipped {s.where}: {s.reason} {s.detail}".rstrip(), markup=False)
+
+    with open_store(db) as store, RunProgress(enabled=not as_json) as progress:
+        stats = run_sources(list(sources), store, config, ingest_options=options, recode=recode,
+                            code_duplicates=code_duplicates, batch_articles=batch_articles,
+                            on_progress=progress.update, on_skip=on_skip)
+    if as_json:
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False))
+    else:
+        print_run_summary(stats, db if "://" not in db else store.info().url, console)
+    if stats.documents == 0 and stats.skipped:
+        raise InputError("nothing was read: every input was skipped (see the reasons above)")
+
+
+@main.command("export")
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["gdelt", "plover", "parquet", "csv", "jsonl"]), required=True,
+              help="gdelt: GDELT 2.0 event + mentions tables (TSV); plover: PLOVER JSONL; parquet/csv: typed "
+              "tables; jsonl: one event mention per line.")
+@click.option("--out", "-o", default=None,
+              help="Folder (gdelt, parquet, csv; default: export/) or file (plover, jsonl; default: stdout).")
+@click.option("--prefix", default="eventwire", show_default=True, help="File name prefix of the GDELT files.")
+@_filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+def export_cmd(db: str, fmt: str, out: str | None, prefix: str, as_json: bool, **kw: Any) -> None:
+    """Export stored events: GDELT 2.0, PLOVER, Parquet, CSV or JSONL. See docs/store.md."""
+    from .export import export
+    from .store import open_store
+
+    where = _event_filter(kw)
+    target: Any = out
+    if fmt in ("gdelt", "parquet", "csv"):
+        target = out or "export"
+    elif out in (None, "-"):
+        target = sys.stdout
+    with open_store(db, read_only=True) as store:
+        res = export(store, fmt, target, where, prefix=prefix)
+    for note in res.notes:
+        click.echo(f"eventwire: {note}", err=True)
+    if as_json:
+        click.echo(json.dumps(res.to_dict(), ensure_ascii=False), err=target is sys.stdout)
+    else:
+        where_to = ", ".join(res.files) or "stdout"
+        click.echo(f"exported {res.events} merged events, {res.mentions} mentions ({fmt}) to {where_to}", err=True)
+
+
+@main.command("query")
+@_db_option
+@_filter_options
+@click.option("--mentions", "level", flag_value="mentions", default="events",
+              help="List event mentions (one per coded event in one article) instead of merged events.")
+@click.option("--sql", default=None, help="Run this SQL on the database instead (DuckDB or PostgreSQL dialect).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]), default=None,
+              help="Output format (default: table on a terminal, else jsonl).")
+@click.option("--limit", type=int, default=None, help="At most this many rows (table default: 50).")
+def query_cmd(db: str, level: str, sql: str | None, fmt: str | None, limit: int | None, **kw: Any) -> None:
+    """Query stored events with filters, or with --sql. Tables: merged_events, mentions, actors, articles."""
+    from rich.console import Console
+
+    from .store import open_store
+    from .store.console import print_table, write_rows
+
+    where = _event_filter(kw)
+    fmt = fmt or _format_default()
+    if fmt == "table" and limit is None:
+        limit = 50
+    with open_store(db, read_only=True) as store:
+        if sql:
+            table = store.sql(sql)
+            total = None
+            level = "sql"
+        else:
+            table = store.events(where, limit=limit) if level == "events" else store.mentions(where, limit=limit)
+            total = store.count(where, level=level) if fmt == "table" else None
+    if sql and limit is not None:
+        table = table.slice(0, limit)
+    if fmt == "table":
+        print_table(table, Console(), level=level, total=total)
+    else:
+        write_rows(table, fmt, sys.stdout)
+
+
+@main.group("db")
+def db_group() -> None:
+    """The event database: schema upgrades, summary, merging again with another rule."""
+
+
+@db_group.command("upgrade")
+@_db_option
+def db_upgrade_cmd(db: str) -> None:
+    """Apply the schema migrations the database lacks (back it up first)."""
+    from .store import SCHEMA_VERSION, upgrade
+
+    before, applied = upgrade(db)
+    if applied:
+        click.echo(f"upgraded from schema version {before} to {SCHEMA_VERSION}: {', '.join(applied)}", err=True)
+    else:
+        click.echo(f"already at schema version {SCHEMA_VERSION}; nothing to do", err=True)
+
+
+@db_group.command("info")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def db_info_cmd(db: str, as_json: bool) -> None:
+    """Schema version, row counts, merge rule and last run."""
+    from rich.console import Console
+
+    from .store import open_store
+    from .store.console import print_info
+
+    with open_store(db, read_only=True) as store:
+        info = store.info()
+    if as_json:
+        click.echo(json.dumps(info.to_dict(), ensure_ascii=False, default=str))
+    else:
+        print_info(info, Console())
+
+
+@db_group.command("remerge")
+@_db_option
+@click.option("--date-window", type=int, default=None, help="Days text dates of one event may differ (1).")
+@click.option("--report-lag", type=int, default=None, help="Days an article may appear after the event (2).")
+@click.option("--cluster-window", type=int, default=None, help="Window for same-cluster articles (7).")
+@click.option("--type-level", type=click.Choice(["plover", "cameo_root", "cameo_base", "cameo"]), default=None,
+              help="Event types must match at this level (plover).")
+@click.option("--mode-match/--no-mode-match", default=None, help="Known modes must be equal (yes).")
+@click.option("--unordered", "unordered", multiple=True,
+              help="PLOVER types whose two sides are pooled (CONSULT); repeatable; 'none' for none.")
+@click.option("--actor-prefix/--exact-actors", default=None,
+              help="Let AZE match AZEGOV (yes), or require equal codes.")
+@click.option("--place-radius", type=float, default=None, help="Km within which two cities are one place (50).")
+def db_remerge_cmd(db: str, date_window: int | None, report_lag: int | None, cluster_window: int | None,
+                   type_level: str | None, mode_match: bool | None, unordered: tuple[str, ...],
+                   actor_prefix: bool | None, place_radius: float | None) -> None:
+    """Merge every stored mention again, with the rule changed by the options given (kept for later runs)."""
+    import dataclasses
+
+    from .store import open_store
+
+    changes: dict[str, Any] = {
+        k: v for k, v in {
+            "date_window_days": date_window, "report_lag_days": report_lag, "cluster_window_days": cluster_window,
+            "type_level": type_level, "match_mode": mode_match, "actor_prefix": actor_prefix,
+            "place_radius_km": place_radius,
+        }.items() if v is not None
+    }
+    if unordered:
+        changes["unordered_types"] = () if unordered == ("none",) else tuple(t.upper() for t in unordered)
+    with open_store(db) as store:
+        rule = dataclasses.replace(store.rule, **changes)
+        n = store.remerge(rule)
+        merged = store.info().counts["merged_events"]
+    click.echo(f"merged {n} mentions into {merged} events", err=True)

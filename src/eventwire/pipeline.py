@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import sys
 from collections import deque
+from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -54,6 +55,9 @@ class Coder:
 
     def check(self, article: Article) -> Skip | None:
         """Why an article cannot be coded, or None."""
+        if article.skipped_reason:
+            detail = f"duplicate of {article.duplicate_of}" if article.duplicate_of else "marked by ingest"
+            return Skip(where=article.id, reason=article.skipped_reason, detail=detail)
         if not article.text or not article.text.strip():
             return Skip(where=article.id, reason="empty", detail="no text to code")
         if len(article.text) > self.config.max_chars:
@@ -236,15 +240,13 @@ def _article_from_json(obj: Any, where: str, default_date: dt.date | None) -> Ar
     except InputError as e:
         raise RecordError(f"{where}: {e}", where=where, reason="bad-date") from e
     doc_id = obj.get("id")
-    return Article(
-        id=str(doc_id) if doc_id not in (None, "") else doc_id_for(text),
-        text=text,
-        date=pub,
-        url=obj.get("url") if isinstance(obj.get("url"), str) else None,
-        source=obj.get("source") if isinstance(obj.get("source"), str) else None,
-        title=obj.get("title") if isinstance(obj.get("title"), str) else None,
-        language=obj.get("language") if isinstance(obj.get("language"), str) else None,
-    )
+    fields = {k: v for k, v in obj.items() if k not in ("date", "fetched_at") and (v is None or isinstance(v, str))}
+    fields.update(id=str(doc_id) if doc_id not in (None, "") else doc_id_for(text), text=text)
+    try:
+        article = Article.from_dict(fields)
+    except (TypeError, ValueError) as e:
+        raise RecordError(f"{where}: {e}", where=where, reason="malformed") from e
+    return replace(article, date=pub)
 
 
 def _jsonl(lines: Iterable[bytes], name: str, date: dt.date | None, max_chars: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ def _actors(actors: Sequence[Actor]) -> str:
 
 def print_events_table(events: Sequence[Event], console: Console | None = None) -> None:
     """Print events as a table: who did what to whom, when, how sure, and which rule said so."""
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 200)
     table = Table(show_lines=False, expand=True)
     for col, kw in (("doc", {"overflow": "fold", "max_width": 14}), ("sent", {"justify": "right"}),
                     ("actor", {"overflow": "fold"}), ("event", {}), ("cameo", {}), ("recipient", {"overflow": "fold"}),

@@ -1,0 +1,168 @@
+"""WARC archives (warcio): response and resource records with HTML payloads become documents.
+
+As in Common Crawl's news crawl: the record's target URI is the article URL, its WARC-Date the capture
+time (the fallback publication date when the page has none). A corrupt record is reported as a
+``corrupt`` skip and reading resumes at the next record boundary (the next gzip member, or the next
+``WARC/1.x`` line in an uncompressed file) when the file can seek; nothing after a corrupt record is lost
+unless the corruption runs to the end of the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zlib
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ..types import Skip
+from .document import Document
+from .extract import looks_binary, parse_date
+from .fetch import parse_content_type
+from .options import CORRUPT, HTTP_PREFIX, NOT_HTML, TOO_LARGE, IngestOptions
+from .streams import sniffable
+from .urls import host_of
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+DOCUMENT_RECORDS = ("response", "resource", "conversion")
+_SCAN_CHUNK = 1 << 16
+
+
+def _record_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def _looks_html(body: bytes) -> bool:
+    head = body[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")) or b"<html" in head
+
+
+def _record(rec: Any, it: Any, where: str, options: IngestOptions) -> Document | Skip | None:
+    """One WARC record as a document or skip; ``None`` for records that are not documents.
+
+    The payload is read before asking the iterator for the record offset (which reads to the record end).
+    """
+    if rec.rec_type not in DOCUMENT_RECORDS:
+        return None
+    body = rec.content_stream().read(options.max_bytes + 1)
+    where = f"{where}@{it.get_record_offset()}"
+    uri = rec.rec_headers.get_header("WARC-Target-URI")
+    if not uri:
+        return Skip(where, CORRUPT, "record without WARC-Target-URI")
+    where = f"{where} {uri}"
+    status: int | None = None
+    if rec.rec_type == "response" and rec.http_headers is not None:
+        code = rec.http_headers.get_statuscode()
+        status = int(code) if code and str(code).isdigit() else None
+        ctype, charset = parse_content_type(rec.http_headers.get_header("Content-Type"))
+    else:
+        ctype, charset = parse_content_type(rec.rec_headers.get_header("Content-Type"))
+    if status is not None and not 200 <= status < 300:
+        return Skip(where, f"{HTTP_PREFIX}{status}", "archived response status")
+    if len(body) > options.max_bytes:
+        return Skip(where, TOO_LARGE, f"payload over {options.max_bytes} bytes")
+    if ctype not in HTML_TYPES and not (
+        ctype in ("", "text/plain", "application/octet-stream") and _looks_html(body)
+    ):
+        return Skip(where, NOT_HTML, f"content type {ctype or 'unknown'}")
+    if looks_binary(body):
+        return Skip(where, NOT_HTML, "binary payload")
+    fetched = _record_time(rec.rec_headers.get_header("WARC-Date"))
+    return Document(
+        where=where,
+        kind="html",
+        content=body,
+        url=uri,
+        source=host_of(uri),
+        fallback_date=parse_date(fetched),
+        fetched_at=fetched,
+        charset=charset,
+        content_type=ctype,
+    )
+
+
+def _next_boundary(raw: IO[bytes], start: int, gzipped: bool) -> int | None:
+    """The offset of the next record start after ``start`` (gzip member or ``WARC/1.`` line), if any."""
+    marker = b"\x1f\x8b\x08" if gzipped else b"\nWARC/1."
+    raw.seek(start)
+    pos = start
+    tail = b""
+    while True:
+        chunk = raw.read(_SCAN_CHUNK)
+        if not chunk:
+            return None
+        buf = tail + chunk
+        i = buf.find(marker)
+        if i >= 0:
+            found = pos - len(tail) + i
+            return found if gzipped else found + 1
+        tail = buf[-(len(marker) - 1) :]
+        pos += len(chunk)
+
+
+def _starts_like_warc(head: bytes, gzipped: bool) -> bool:
+    if gzipped:
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head)
+        except zlib.error:
+            return False
+    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc:"))
+
+
+def iter_warc(
+    raw: IO[bytes], where: str, options: IngestOptions, *, seekable: bool
+) -> Iterator[Document | Skip]:
+    """Documents and skips of a WARC stream, in record order, resynchronising after corrupt records.
+
+    Corruption shows up three ways: warcio raises (bad header, bad gzip member), the first bytes are not
+    a WARC record, or the iterator stops early (a truncated last record) leaving bytes unread. Each corrupt
+    stretch is one ``corrupt`` skip located at the byte offset where the good records end.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    start = raw.tell() if seekable else 0
+    head, raw = sniffable(raw, 512)
+    gzipped = head.startswith(b"\x1f\x8b")
+    size = raw.seek(0, os.SEEK_END) if seekable else None
+    if seekable:
+        raw.seek(start)
+    problem = None if _starts_like_warc(head, gzipped) else "not a WARC or ARC record"
+    reported = False
+    while True:
+        good_end = start
+        last_good: int | None = None
+        if problem is None:
+            it = ArchiveIterator(raw, arc2warc=True, check_digests=False)
+            try:
+                for rec in it:
+                    item = _record(rec, it, where, options)
+                    last_good = it.get_record_offset()
+                    good_end = last_good + it.get_record_length()
+                    if item is not None:
+                        yield item
+                    reported = False
+            except Exception as e:  # noqa: BLE001 - warcio raises anything (ArchiveLoadFailed, zlib, AttributeError) on bad bytes
+                problem = f"{type(e).__name__}: {str(e)[:200]}"
+            else:
+                if size is not None and size - good_end > 4:
+                    problem = f"{size - good_end} bytes after the last complete record (truncated record?)"
+        if problem is None:
+            return
+        if not reported:  # one skip per corrupt stretch, however many resync attempts it takes
+            yield Skip(f"{where}@{good_end}", CORRUPT, problem)
+            reported = True
+        # Search from just after the last good record's start: a record whose length header lies (bytes
+        # lost or added) still has its next neighbour found where it really begins.
+        scan_from = (last_good if last_good is not None else start) + 1
+        nxt = _next_boundary(raw, scan_from, gzipped) if seekable else None
+        if nxt is None:
+            return
+        start = nxt
+        raw.seek(nxt)
+        problem = None

@@ -1,0 +1,161 @@
+"""The pipeline: reading inputs (with bad ones), streaming order, parallel coding, the public API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import eventwire
+from eventwire.config import Config
+from eventwire.errors import ConfigError, RecordError
+from eventwire.pipeline import Coder, read_inputs
+from eventwire.types import Article, Event, Skip
+
+TEXT = "Kenyan President William Ruto met Tanzanian President Samia Suluhu Hassan in Arusha on Tuesday."
+
+
+def test_import_is_cheap_and_side_effect_free() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, eventwire; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_code_text_public_api() -> None:
+    events = eventwire.code_text(TEXT, date="2024-05-17")
+    assert events and events[0].cameo_root == "04"
+    assert events[0].date == dt.date(2024, 5, 14)
+
+
+def test_text_file_and_missing_file(tmp_path: Path) -> None:
+    p = tmp_path / "report.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    items = list(read_inputs([str(p), str(tmp_path / "nope.txt")], date=dt.date(2024, 5, 17)))
+    assert isinstance(items[0], Article) and items[0].id == "report" and items[0].date == dt.date(2024, 5, 17)
+    assert isinstance(items[1], Skip) and items[1].reason == "not-found"
+
+
+def test_bad_inputs_are_skips_with_reasons(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG" * 100)
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 talks in Montr\xe9al".encode("latin-1"))
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: 50 MB of nothing, not written to disk
+    names = ["empty.txt", "binary.txt", "latin1.txt", "big.txt"]
+    items = list(read_inputs([str(tmp_path / n) for n in names], max_chars=1_000_000))
+    reasons = [i.reason for i in items if isinstance(i, Skip)]
+    assert reasons == ["empty", "binary", "invalid-utf8", "too-large"]
+    assert "iconv" in items[2].detail
+
+
+def test_jsonl_with_malformed_lines(tmp_path: Path) -> None:
+    p = tmp_path / "docs.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": TEXT, "date": "2024-05-17", "url": "https://example.org/a"}),
+        "{not json",
+        json.dumps({"id": "b"}),
+        json.dumps({"id": "c", "text": TEXT, "date": "yesterday"}),
+        "",
+        json.dumps(["a", "list"]),
+        json.dumps({"text": TEXT}),
+    ]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(read_inputs([str(p)]))
+    kinds = [(type(i).__name__, getattr(i, "reason", getattr(i, "id", ""))) for i in items]
+    assert kinds[0] == ("Article", "a")
+    assert [k for k in kinds[1:5]] == [("Skip", "malformed"), ("Skip", "malformed"), ("Skip", "bad-date"),
+                                       ("Skip", "malformed")]
+    assert kinds[5][0] == "Article" and kinds[5][1].startswith("doc-")
+    assert items[1].where == "docs.jsonl:2"
+
+
+def test_stdin_text_and_jsonl() -> None:
+    class Stdin:
+        def __init__(self, data: bytes) -> None:
+            self.buffer = io.BytesIO(data)
+
+    arts = list(read_inputs(["-"], stdin=Stdin(TEXT.encode())))
+    assert isinstance(arts[0], Article) and arts[0].id.startswith("stdin-")
+    line = json.dumps({"id": "x", "text": TEXT}).encode()
+    arts = list(read_inputs(["-"], input_format="jsonl", stdin=Stdin(line + b"\n")))
+    assert isinstance(arts[0], Article) and arts[0].id == "x"
+
+
+def test_stream_keeps_order_and_reports_skips(coder: Coder) -> None:
+    arts = [Article(id=f"d{i}", text=TEXT if i % 3 else "") for i in range(7)]
+    skips: list[Skip] = []
+    out = list(coder.code_articles(arts, on_skip=skips.append))
+    assert [a.id for a, _ in out] == [f"d{i}" for i in range(7) if i % 3]
+    assert [s.where for s in skips] == ["d0", "d3", "d6"] and {s.reason for s in skips} == {"empty"}
+
+
+def test_non_english_is_skipped_with_reason(coder: Coder) -> None:
+    skips: list[Skip] = []
+    list(coder.code_articles([Article(id="fr", text="Le président a rencontré", language="fr")],
+                             on_skip=skips.append))
+    assert skips[0].reason == "language"
+
+
+def test_code_raises_record_error_for_a_bad_single_document(coder: Coder) -> None:
+    with pytest.raises(RecordError, match="empty"):
+        coder.code(Article(id="e", text=""))
+
+
+def test_two_processes_give_the_same_events_in_the_same_order() -> None:
+    arts = [Article(id=f"d{i}", text=TEXT.replace("Tuesday", day), date=dt.date(2024, 5, 17))
+            for i, day in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday"] * 3)]
+    one = [(a.id, [e.to_dict() for e in evs]) for a, evs in Coder(Config(batch_size=2)).code_articles(arts)]
+    two = [(a.id, [e.to_dict() for e in evs])
+           for a, evs in Coder(Config(batch_size=2, n_process=2)).code_articles(arts)]
+    assert one == two
+
+
+def test_config_is_validated() -> None:
+    with pytest.raises(ConfigError, match="n_process"):
+        Config(n_process=0)
+    with pytest.raises(ConfigError, match="not found"):
+        Config(actor_files=(Path("/nonexistent/actors.tsv"),))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(min_size=0, max_size=300))
+def test_any_text_codes_without_crashing_and_offsets_are_evidence(coder: Coder, text: str) -> None:
+    try:
+        events = coder.code(Article(id="h", text=text))
+    except RecordError:
+        assert not text.strip()
+        return
+    for e in events:
+        assert text[e.event_start:e.event_end] == e.event_text
+        for a in (*e.actor, *e.recipient):
+            assert text[a.start:a.end] == a.text
+
+
+def test_event_round_trips_through_dict(coder: Coder) -> None:
+    for e in coder.code(Article(id="r", text=TEXT, date=dt.date(2024, 5, 17))):
+        assert Event.from_dict(json.loads(json.dumps(e.to_dict()))) == e
+
+
+def test_ingest_duplicates_and_foreign_articles_are_skipped_not_coded(coder: Coder, tmp_path: Path) -> None:
+    p = tmp_path / "ingested.jsonl"
+    rows = [
+        {"id": "a", "text": TEXT, "skipped_reason": None, "cluster_id": "c1"},
+        {"id": "b", "text": TEXT, "skipped_reason": "duplicate", "duplicate_of": "a", "cluster_id": "c1"},
+        {"id": "c", "text": TEXT, "skipped_reason": "language", "language": "fr"},
+    ]
+    p.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    arts = [a for a in read_inputs([str(p)]) if isinstance(a, Article)]
+    assert arts[1].duplicate_of == "a" and arts[0].cluster_id == "c1"
+    skips: list[Skip] = []
+    coded = [a.id for a, _ in coder.code_articles(arts, on_skip=skips.append)]
+    assert coded == ["a"]
+    assert [(s.where, s.reason) for s in skips] == [("b", "duplicate"), ("c", "language")]
