@@ -783,3 +783,54 @@ def db_remerge_cmd(db: str, date_window: int | None, report_lag: int | None, clu
         n = store.remerge(rule)
         merged = store.info().counts["merged_events"]
     click.echo(f"merged {n} mentions into {merged} events", err=True)
+
+
+@main.command("places")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--input-format", type=click.Choice(["text", "jsonl"]), default=None,
+              help="text (one document per file) or jsonl (one {id, text, ...} per line). Default: by extension.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default=None,
+              help="Output format (default: table on a terminal, else jsonl).")
+@click.option("--demonyms", is_flag=True, help="Also list demonyms ('Azerbaijani') as references to their place.")
+@click.option("--model", default=None, help="spaCy model name or path.")
+@click.option("--batch-size", type=int, default=64, show_default=True, help="Documents per nlp.pipe batch.")
+def places_cmd(inputs: tuple[str, ...], input_format: str | None, fmt: str | None, demonyms: bool,
+               model: str | None, batch_size: int) -> None:
+    """Every place mention in news text, resolved to GeoNames (offline). INPUTS are files or '-'."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .geo import Geocoder
+    from .nlp import load_model
+    from .pipeline import read_inputs
+
+    config = Config(model=model, batch_size=batch_size)
+    fmt = fmt or _format_default()
+    skipped: dict[str, int] = {}
+    articles: list[Article] = []
+    for item in read_inputs(inputs, input_format=input_format, max_chars=config.max_chars):
+        if isinstance(item, Skip):
+            skipped[item.reason] = skipped.get(item.reason, 0) + 1
+            click.echo(f"eventwire: skipped {item.where}: {item.reason} {item.detail}".rstrip(), err=True)
+        else:
+            articles.append(item)
+    if not articles:
+        raise InputError("no place lookup done: every input was skipped (see the reasons above)")
+    nlp = load_model(config)
+    geocoder = Geocoder.load(config)
+    table = Table("doc", "text", "place", "country", "admin1", "precision", "lat", "lon", "geonameid")
+    n_places = 0
+    docs = nlp.pipe((a.text for a in articles), batch_size=config.batch_size)
+    for article, doc in zip(articles, docs, strict=True):
+        for p in geocoder.places(doc, doc_id=article.id, demonyms=demonyms, text=article.text):
+            n_places += 1
+            if fmt == "jsonl":
+                sys.stdout.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                table.add_row(article.id, p.text, p.name or "-", p.country or "-", p.admin1 or "-",
+                              p.precision or "-", f"{p.lat:.4f}" if p.lat is not None else "-",
+                              f"{p.lon:.4f}" if p.lon is not None else "-", str(p.geonameid or "-"))
+    if fmt == "table":
+        Console().print(table)
+    skips = ", ".join(f"{n} {r}" for r, n in sorted(skipped.items())) or "none"
+    Console(stderr=True).print(f"[bold]found[/bold] {n_places} places in {len(articles)} documents; skipped: {skips}")

@@ -235,7 +235,8 @@ class DocumentActors:
         if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
             return self._pronoun(head)
         span_tokens = self._np_tokens(head)
-        if head.i in self._person_ents:
+        listed = self.match_at.get(head.i)
+        if head.i in self._person_ents and (listed is None or listed.entry.kind == "sector"):
             ent = self._person_ents[head.i]
             ident = self.persons.get(_norm_name(ent.text)) or Identity(name=ent.text, kind="person")
             extra = [t for t in span_tokens if t.i < ent.start or t.i >= ent.end]

@@ -38,6 +38,8 @@ OCCURRENCE_VERBS = frozenset({
     "injure", "hit", "target", "damage", "destroy", "leave", "claim", "come", "go", "rock", "shake", "be",
     "focus", "center", "centre", "concentrate", "cover", "last", "conclude", "open", "close", "follow",
 })
+ACCUSING = frozenset({"accuse", "blame", "charge", "suspect", "convict", "condemn", "criticize", "criticise",
+                      "praise", "thank", "congratulate", "punish", "sanction", "fault"})
 OBJECT_CONTROL = frozenset({"urge", "ask", "call", "encourage", "press", "implore", "beg", "exhort", "invite",
                             "order", "force", "help", "allow", "permit", "persuade", "require", "tell", "warn",
                             "advise", "instruct", "direct", "request"})
@@ -47,6 +49,7 @@ CIVIL_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "HLH", "MED", "JRN", "REL
 STATE_SECTORS = frozenset({"GOV", "LEG", "JUD", "ELI", "MIL", "COP", "SPY"})
 DOMESTIC_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG", "OPP", "CVL", "REB", "EDU", "LAB", "MED", "JRN",
                               "BUS", "REL", "HLH", "ELI", "SPY", "UAF"})
+AUTHORITY_SECTORS = frozenset({"GOV", "COP", "JUD", "LEG", "MIL"})
 LOC_PREPS = ("in", "at", "near", "inside", "across", "throughout", "within", "into", "outside", "on")
 NOUN_ACTOR_DEFAULT = ("poss", "prep:by", "prep:from", "adj", "light", "prep:among")
 NOUN_RECIPIENT_DEFAULT = ("prep:to", "prep:with", "prep:against", "prep:on", "between")
@@ -139,12 +142,16 @@ class SentenceCoder:
         if not any(needs(a) for a in (*c.actors, *c.recipients)):
             return
         place = self._loc_actors(c.trigger) or (self._loc_actors(c.anchor) if c.anchor is not c.trigger else [])
+        if not place and c.anchor.dep_ in ("advcl", "conj", "xcomp") and c.anchor.head.i != c.anchor.i:
+            place = self._loc_actors(c.anchor.head)  # "launched an attack on Kyiv, killing 12 people"
         loc = place[0].country if place else None
+        violent = c.cameo[:2] in ("15", "18", "19", "20")
 
         def fill(group: list[Actor], other: list[Actor]) -> list[Actor]:
             out = []
-            peer = next((o.country for o in other if o.country and len(o.country) == 3 and o.country.isalpha()
-                         and o.country not in ("IGO", "NGO", "MNC") and o.sector in DOMESTIC_SECTORS), None)
+            peer = None if violent else next(
+                (o.country for o in other if o.country and len(o.country) == 3 and o.country.isalpha()
+                 and o.country not in ("IGO", "NGO", "MNC", "IMG") and o.sector in AUTHORITY_SECTORS), None)
             for a in group:
                 if needs(a):
                     if loc:
@@ -214,6 +221,10 @@ class SentenceCoder:
                     not any(t.i in protest_anchors for t in c.tokens) and self._below(c.anchor, protest_anchors):
                 continue
             keep.append(c)
+        keep = [c for c in keep if not any(
+            o is not c and o.cameo[:2] == c.cameo[:2] and c.anchor.head.i == o.anchor.i
+            and c.anchor.dep_ in ("xcomp", "advcl") and c.anchor.i > o.anchor.i
+            for o in keep)]  # "travel to Washington to meet Biden", "summoned the ambassador to protest"
         out: list[Candidate] = []
         for c in keep:
             purposes = [p for p in keep if p is not c and p.cameo[:2] == "17" and p.anchor.head.i == c.anchor.i
@@ -374,8 +385,7 @@ class SentenceCoder:
             for c in v.children:
                 if c.dep_ == "agent":
                     return [p for p in c.children if p.dep_ == "pobj"]
-            if v.dep_ == "acl":
-                return []
+            return []  # "a deal was signed": no agent named, and the main clause's subject is not it
         for c in v.children:
             if c.dep_ in ("nsubj", "csubj"):
                 if c.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
@@ -395,7 +405,11 @@ class SentenceCoder:
                 return []
             return self.subject_heads(head, depth + 1)
         if v.dep_ == "pcomp" and head.dep_ == "prep":
-            return self.subject_heads(head.head, depth + 1)
+            gov = head.head
+            if head.lower_ in ("of", "for") and gov.lemma_.lower() in ACCUSING:
+                # "accused Azerbaijan of shelling": the accused is the one said to shell
+                return [c for c in gov.children if c.dep_ in ("dobj", "nsubjpass")]
+            return self.subject_heads(gov, depth + 1)
         if v.dep_ == "acl" and v.tag_ == "VBG":
             if self._np_actors(head) or head.dep_ not in ("dobj", "pobj"):
                 return [head]
@@ -757,7 +771,7 @@ class SentenceCoder:
                 slots = (*slots, "prep:of")
         else:
             slots = ("prep:to", "prep:with", "prep:for", "prep:of", "dative", "dobj")
-        return self._slot_actors(c_tok, slots, c_rule, exclude=actors)
+        return self._slot_actors(c_tok, (*slots, "loc"), c_rule, exclude=actors)
 
     # -- plain triggers ---------------------------------------------------------------------------
 
