@@ -227,8 +227,36 @@ class DocumentActors:
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
             return [replace(p, text=self.text[start:end], start=start, end=end, resolved_from="parties")
                     for p in self._parties_before(head)]
+        joint = self._joint_countries(head)
+        if joint:
+            return joint
         actor = self._code_single(head)
         return [actor] if actor is not None else []
+
+    def _joint_countries(self, head: Token) -> list[Actor]:
+        """ "Hungarian and Romanian officials", "the Turkish and Greek sides": one actor per country."""
+        for child in head.lefts:
+            if child.dep_ not in ("amod", "compound", "nmod") or not child.conjuncts:
+                continue
+            group = [child, *child.conjuncts]
+            matches = [self.match_at.get(t.i) for t in group]
+            if len(group) < 2 or not all(m is not None and m.entry.kind == "country" for m in matches):
+                continue
+            sector = self.match_at.get(head.i)
+            se = sector.entry if sector is not None and sector.entry.kind == "sector" else None
+            end = head.idx + len(head.text)
+            out = []
+            for tok, m in zip(group, matches, strict=True):
+                assert m is not None
+                ce = m.entry
+                start = tok.idx
+                out.append(Actor(text=self.text[start:end], start=start, end=end, name=ce.name,
+                                 country=ce.country, sector=se.sector if se else ce.sector,
+                                 role=(se.role or se.name) if se else None, kind="sector" if se else "country",
+                                 code=actor_code(ce.country, None, se.sector if se else ce.sector),
+                                 coder=f"actor:{ce.source}" + (f"+{se.source}" if se else "")))
+            return out
+        return []
 
     def _code_single(self, head: Token) -> Actor | None:
         lower = head.lower_

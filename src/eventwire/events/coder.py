@@ -49,6 +49,9 @@ CIVIL_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "HLH", "MED", "JRN", "REL
 STATE_SECTORS = frozenset({"GOV", "LEG", "JUD", "ELI", "MIL", "COP", "SPY"})
 DOMESTIC_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG", "OPP", "CVL", "REB", "EDU", "LAB", "MED", "JRN",
                               "BUS", "REL", "HLH", "ELI", "SPY", "UAF"})
+# Event roots whose missing recipient is not looked for inside the clause (meetings are often reciprocal and
+# name a venue; violence and protest name their targets in fixed places).
+SUBTREE_RECIPIENT_EXCLUDED = ("01", "04", "09", "14", "15", "18", "19", "20")
 AUTHORITY_SECTORS = frozenset({"GOV", "COP", "JUD", "LEG", "MIL"})
 LOC_PREPS = ("in", "at", "near", "inside", "across", "throughout", "within", "into", "outside", "on")
 NOUN_ACTOR_DEFAULT = ("poss", "prep:by", "prep:from", "adj", "light", "prep:among")
@@ -126,8 +129,42 @@ class SentenceCoder:
                if (c.governor.i not in consumed if c.governor is not None else c.trigger.i not in consumed)]
         for c in out:
             self._refine(c)
+            self._fill_recipient(c)
             self._fill_countries(c)
         return self._absorb(out)
+
+    def _fill_recipient(self, c: Candidate) -> None:
+        """Last resort for a missing recipient: the first other actor inside what the event is about.
+
+        "agreed to a six-month extension of the mandate for the peacekeeping force in Lebanon",
+        "willing to send material to help defend Saudi Arabia". Subjects, the actors themselves and
+        meetings (often reciprocal, with a place that is no party) are left alone; the rule is named in
+        ``coder`` so it can be audited.
+        """
+        if c.recipients or not c.actors or c.cameo[:2] in SUBTREE_RECIPIENT_EXCLUDED:
+            return
+        anchor = c.anchor
+        skip: set[int] = set()
+        for t in (anchor, c.trigger):
+            for ch in t.children:
+                if ch.dep_ in ("nsubj", "nsubjpass", "csubj", "agent", "punct", "cc") or (
+                        ch.dep_ in ("ccomp", "parataxis", "advcl") and ch.i < anchor.i):
+                    skip.update(x.i for x in ch.subtree)
+        spans = [(a.start, a.end) for a in c.actors]
+        codes = {a.code for a in c.actors}
+        for tok in anchor.subtree:
+            if tok.i in skip or tok.i == anchor.i or tok.pos_ not in ("PROPN", "NOUN", "PRON"):
+                continue
+            if tok.dep_ not in ("pobj", "dobj", "conj", "appos", "poss", "dative", "nsubj", "compound", "amod"):
+                continue
+            if any(s <= tok.idx < e for s, e in spans):
+                continue
+            found = [a for a in self._np_actors(tok) if a.code and a.code not in codes and a.kind != "person"
+                     or a.kind == "person" and a.code and a.code not in codes]
+            if found:
+                c.recipients = found[:1]
+                c.coder.append("recipient:subtree")
+                return
 
     def _fill_countries(self, c: Candidate) -> None:
         """Give country-less sector actors ("rebels", "protesters") the country the event is placed in.
@@ -492,9 +529,10 @@ class SentenceCoder:
                 actors = self._loc_actors(tok)
             else:
                 actors = []
+                last = slot.rsplit(".", 1)[-1]
                 for h in self._slot_heads(tok, slot, rule):
                     found = self._np_actors(h)
-                    if not found and slot in ("dobj", "obj", "poss") or not found and slot.startswith("prep:"):
+                    if not found and (last in ("dobj", "obj", "poss") or last.startswith("prep:")):
                         found = self._inner_actors(h)
                     actors.extend(found)
             actors = [a for a in actors if (a.code, a.start) not in excluded]
@@ -689,6 +727,7 @@ class SentenceCoder:
             if content is None:
                 if gov.own is None or gov.cls == "PLAN":
                     continue
+                consumed.update(h.i for h in self._complements(tok, gov) if h.pos_ in ("VERB", "AUX"))
                 rule_here = self.match_rule(tok) if tok.pos_ in VERB_POS else None
                 if rule_here is not None:
                     return None  # the trigger lexicon has a more specific reading ("refused to comment")
