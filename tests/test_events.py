@@ -32,7 +32,7 @@ CASES = [
     ("Kenyan President William Ruto met Tanzanian President Samia Suluhu Hassan in Arusha on Tuesday.",
      "04", "CONSULT", "KENGOV", "TZAGOV", "asserted"),
     ("The Norwegian foreign minister visited Kenya on Monday.", "042", "CONSULT", "NORGOV", "KEN", "asserted"),
-    ("Japan will send 50 tons of food aid to Myanmar next week.", "033", "AGREE", "JPN", "MMR", "future"),
+    ("Japan will send 50 tons of food aid to Myanmar next week.", "073", "AGREE", "JPN", "MMR", "future"),
     ("The European Union imposed new sanctions on Belarus on Thursday.", "163", "SANCTION", "IGOEU", "BLR",
      "asserted"),
     ("Rebels attacked a police station in northern Mali, killing three officers.", "19", "ASSAULT", "MLIREB",
@@ -47,8 +47,11 @@ CASES = [
     ("Colombia urged ELN rebels to release all hostages.", "0253", "REQUEST", "COL", "COLELN", "asserted"),
     ("Iran threatened to close the Strait of Hormuz.", "13", "THREATEN", "IRN", None, "asserted"),
     ("Sudan refused to meet the envoy of the African Union.", "125", "REJECT", "SDN", "IGOAU", "asserted"),
-    ("Egypt may host talks between the two sides next month.", "036", "AGREE", "EGY", None, "hypothetical"),
-    ("The Ukrainian president plans to visit Warsaw.", "036", "AGREE", "UKRGOV", None, "future"),
+    ("Egypt may host talks between the two sides next month.", "043", "AGREE", "EGY", None, "hypothetical"),
+    ("The Ukrainian president plans to visit Warsaw.", "042", "AGREE", "UKRGOV", None, "future"),
+    ("Chad said it would withdraw its troops from Niger.", "0874", "CONCEDE", "TCD", "NER", "future"),
+    ("Azerbaijan agreed to hold talks with Armenia.", "036", "AGREE", "AZE", "ARM", "asserted"),
+    ("Israel may strike Iranian nuclear sites.", "19", "THREATEN", "ISR", "IRN", "hypothetical"),
     ("Vietnam denied that its soldiers had attacked Philippine fishermen.", "19", "ASSAULT", "VNM", "PHL", "denied"),
 ]
 
@@ -114,10 +117,18 @@ def test_event_ids_are_stable(coder: Coder) -> None:
 
 
 def test_every_code_is_consistent_with_the_ontology(coder: Coder) -> None:
+    from eventwire.events import plover_row
+    from eventwire.events.lexicon import load_lexicon
     from eventwire.ontology import load_ontology
 
     onto = load_ontology()
-    for e in code(coder, "Rebels attacked a police station in northern Mali, and Mali's army retaliated."):
+    text = ("Rebels attacked a police station in northern Mali, and Mali's army retaliated. "
+            "Niger will send aid to Mali next week.")
+    events = code(coder, text)
+    assert {e.modality for e in events} == {"asserted", "future"}
+    for e in events:
         row = onto.cameo(e.cameo)
-        assert (e.event, e.quad_class, e.goldstein, e.cameo_root) == (
-            row.plover_event or None, row.quad_class, row.goldstein, row.root)
+        assert (e.quad_class, e.goldstein, e.cameo_root) == (row.quad_class, row.goldstein, row.root)
+        speech_act = any(n.startswith(("governor:", "intent:")) for n in e.coder)
+        prow, _ = plover_row(row, e.modality, speech_act, load_lexicon())
+        assert (e.event, e.mode) == (prow.plover_event or None, prow.plover_mode)

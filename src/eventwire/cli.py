@@ -534,23 +534,46 @@ def dict_lookup_cmd(phrases: tuple[str, ...], actor_files: tuple[Path, ...],
 
 
 def _db_option(f: F) -> F:
-    return click.option("--db", default="eventwire.duckdb", envvar="EVENTWIRE_DB", show_default=True,
-                        help="The event database: a DuckDB file, or a postgresql:// URL (env EVENTWIRE_DB).")(f)
+    return click.option(
+        "--db",
+        default="eventwire.duckdb",
+        envvar="EVENTWIRE_DB",
+        show_default=True,
+        help="The event database: a DuckDB file, or a postgresql:// URL (env EVENTWIRE_DB).",
+    )(f)
 
 
 def _filter_options(f: F) -> F:
     opts = [
         click.option("--since", default=None, help="Events on or after this date (YYYY-MM-DD)."),
         click.option("--until", default=None, help="Events on or before this date (YYYY-MM-DD)."),
-        click.option("--actor", "actors", multiple=True,
-                     help="CAMEO actor code prefix on either side, e.g. AZE or AZEGOV; repeatable."),
-        click.option("--country", "countries", multiple=True,
-                     help="Actor's or recipient's country (ISO alpha-3); repeatable."),
-        click.option("--type", "types", multiple=True,
-                     help="PLOVER type (CONSULT) or CAMEO code prefix (04, 042); repeatable."),
-        click.option("--quad", "quads", multiple=True, type=click.IntRange(1, 4), help="Quad class 1-4; repeatable."),
-        click.option("--modality", "modalities", multiple=True,
-                     help="asserted, reported, negated, future, ...; repeatable."),
+        click.option(
+            "--actor",
+            "actors",
+            multiple=True,
+            help="CAMEO actor code prefix on either side, e.g. AZE or AZEGOV; repeatable.",
+        ),
+        click.option(
+            "--country",
+            "countries",
+            multiple=True,
+            help="Actor's or recipient's country (ISO alpha-3); repeatable.",
+        ),
+        click.option(
+            "--type",
+            "types",
+            multiple=True,
+            help="PLOVER type (CONSULT) or CAMEO code prefix (04, 042); repeatable.",
+        ),
+        click.option(
+            "--quad", "quads", multiple=True, type=click.IntRange(1, 4), help="Quad class 1-4; repeatable."
+        ),
+        click.option(
+            "--modality",
+            "modalities",
+            multiple=True,
+            help="asserted, reported, negated, future, ...; repeatable.",
+        ),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -574,32 +597,79 @@ def _event_filter(kw: dict[str, Any]) -> Any:
 @main.command("run")
 @click.argument("sources", nargs=-1, required=True)
 @_db_option
-@click.option("--batch", "batch_articles", type=int, default=200, show_default=True,
-              help="Articles per write transaction (a killed run loses at most one batch).")
+@click.option(
+    "--batch",
+    "batch_articles",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Articles per write transaction (a killed run loses at most one batch).",
+)
 @click.option("--recode", is_flag=True, help="Code articles again even when stored with the same text.")
-@click.option("--code-duplicates", is_flag=True,
-              help="Code near-duplicate articles too (default: store them uncoded, counted in num_articles).")
-@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Keep ingest's dedup index and resume state here (SQLite); default: in memory for this run.")
-@click.option("--input-format", type=click.Choice(["auto", "html", "text", "jsonl", "json", "csv", "warc", "feed"]),
-              default="auto", show_default=True, help="Reader for every source (auto: by extension, then content).")
-@click.option("--column", "columns", multiple=True, metavar="FIELD=NAME",
-              help="Map an article field to a JSON key or CSV column, e.g. --column text=body; repeatable.")
-@click.option("--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for inputs without one.")
+@click.option(
+    "--code-duplicates",
+    is_flag=True,
+    help="Code near-duplicate articles too (default: store them uncoded, counted in num_articles).",
+)
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep ingest's dedup index and resume state here (SQLite); default: in memory for this run.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", "html", "text", "jsonl", "json", "csv", "warc", "feed"]),
+    default="auto",
+    show_default=True,
+    help="Reader for every source (auto: by extension, then content).",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=NAME",
+    help="Map an article field to a JSON key or CSV column, e.g. --column text=body; repeatable.",
+)
+@click.option(
+    "--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for inputs without one."
+)
 @click.option("--source", "source_name", default=None, help="Outlet name for inputs without URL or source.")
 @click.option("--follow", is_flag=True, help="Fetch and extract the page each feed entry links to.")
 @click.option("--feed", "as_feed", is_flag=True, help="Treat URL sources as RSS/Atom feeds.")
-@click.option("--language", "languages", multiple=True, default=("en",), show_default=True,
-              help="Language to code (ISO 639-1, repeatable); others are stored uncoded.")
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    default=("en",),
+    show_default=True,
+    help="Language to code (ISO 639-1, repeatable); others are stored uncoded.",
+)
 @click.option("--any-language", is_flag=True, help="Code every language.")
 @click.option("--no-dedup", is_flag=True, help="Do not detect duplicate articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every skip on stderr as it happens.")
 @config_options
-def run_cmd(sources: tuple[str, ...], db: str, batch_articles: int, recode: bool, code_duplicates: bool,
-            state_dir: Path | None, input_format: str, columns: tuple[str, ...], pub_date: str | None,
-            source_name: str | None, follow: bool, as_feed: bool, languages: tuple[str, ...], any_language: bool,
-            no_dedup: bool, as_json: bool, verbose: bool, **kw: Any) -> None:
+def run_cmd(
+    sources: tuple[str, ...],
+    db: str,
+    batch_articles: int,
+    recode: bool,
+    code_duplicates: bool,
+    state_dir: Path | None,
+    input_format: str,
+    columns: tuple[str, ...],
+    pub_date: str | None,
+    source_name: str | None,
+    follow: bool,
+    as_feed: bool,
+    languages: tuple[str, ...],
+    any_language: bool,
+    no_dedup: bool,
+    as_json: bool,
+    verbose: bool,
+    **kw: Any,
+) -> None:
     """Ingest, code, store and merge SOURCES in one streaming pass (files, folders, URLs, feeds, '-').
 
     Stored articles are not coded again (unless --recode), so an interrupted run resumes where it stopped.
@@ -621,9 +691,15 @@ def run_cmd(sources: tuple[str, ...], db: str, batch_articles: int, recode: bool
             raise click.BadParameter(f"{col!r}: use FIELD=NAME, e.g. text=body", param_hint="--column")
         fields.append((name.strip(), column.strip()))
     options = IngestOptions(
-        state_dir=state_dir, input_format=input_format, fields=tuple(fields), date=_parse_date(pub_date),
-        source=source_name, follow=follow, as_feed=as_feed,
-        languages=() if any_language else tuple(lang.lower() for lang in languages), dedup=not no_dedup,
+        state_dir=state_dir,
+        input_format=input_format,
+        fields=tuple(fields),
+        date=_parse_date(pub_date),
+        source=source_name,
+        follow=follow,
+        as_feed=as_feed,
+        languages=() if any_language else tuple(lang.lower() for lang in languages),
+        dedup=not no_dedup,
     )
     config = build_config(**kw)
     console = Console(stderr=True)
@@ -633,9 +709,17 @@ def run_cmd(sources: tuple[str, ...], db: str, batch_articles: int, recode: bool
             console.print(f"eventwire: skipped {s.where}: {s.reason} {s.detail}".rstrip(), markup=False)
 
     with open_store(db) as store, RunProgress(enabled=not as_json) as progress:
-        stats = run_sources(list(sources), store, config, ingest_options=options, recode=recode,
-                            code_duplicates=code_duplicates, batch_articles=batch_articles,
-                            on_progress=progress.update, on_skip=on_skip)
+        stats = run_sources(
+            list(sources),
+            store,
+            config,
+            ingest_options=options,
+            recode=recode,
+            code_duplicates=code_duplicates,
+            batch_articles=batch_articles,
+            on_progress=progress.update,
+            on_skip=on_skip,
+        )
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False))
     else:
@@ -646,11 +730,20 @@ def run_cmd(sources: tuple[str, ...], db: str, batch_articles: int, recode: bool
 
 @main.command("export")
 @_db_option
-@click.option("--format", "fmt", type=click.Choice(["gdelt", "plover", "parquet", "csv", "jsonl"]), required=True,
-              help="gdelt: GDELT 2.0 event + mentions tables (TSV); plover: PLOVER JSONL; parquet/csv: typed "
-              "tables; jsonl: one event mention per line.")
-@click.option("--out", "-o", default=None,
-              help="Folder (gdelt, parquet, csv; default: export/) or file (plover, jsonl; default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["gdelt", "plover", "parquet", "csv", "jsonl"]),
+    required=True,
+    help="gdelt: GDELT 2.0 event + mentions tables (TSV); plover: PLOVER JSONL; parquet/csv: typed "
+    "tables; jsonl: one event mention per line.",
+)
+@click.option(
+    "--out",
+    "-o",
+    default=None,
+    help="Folder (gdelt, parquet, csv; default: export/) or file (plover, jsonl; default: stdout).",
+)
 @click.option("--prefix", default="eventwire", show_default=True, help="File name prefix of the GDELT files.")
 @_filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
@@ -673,17 +766,31 @@ def export_cmd(db: str, fmt: str, out: str | None, prefix: str, as_json: bool, *
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False), err=target is sys.stdout)
     else:
         where_to = ", ".join(res.files) or "stdout"
-        click.echo(f"exported {res.events} merged events, {res.mentions} mentions ({fmt}) to {where_to}", err=True)
+        click.echo(
+            f"exported {res.events} merged events, {res.mentions} mentions ({fmt}) to {where_to}", err=True
+        )
 
 
 @main.command("query")
 @_db_option
 @_filter_options
-@click.option("--mentions", "level", flag_value="mentions", default="events",
-              help="List event mentions (one per coded event in one article) instead of merged events.")
-@click.option("--sql", default=None, help="Run this SQL on the database instead (DuckDB or PostgreSQL dialect).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]), default=None,
-              help="Output format (default: table on a terminal, else jsonl).")
+@click.option(
+    "--mentions",
+    "level",
+    flag_value="mentions",
+    default="events",
+    help="List event mentions (one per coded event in one article) instead of merged events.",
+)
+@click.option(
+    "--sql", default=None, help="Run this SQL on the database instead (DuckDB or PostgreSQL dialect)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "jsonl"]),
+    default=None,
+    help="Output format (default: table on a terminal, else jsonl).",
+)
 @click.option("--limit", type=int, default=None, help="At most this many rows (table default: 50).")
 def query_cmd(db: str, level: str, sql: str | None, fmt: str | None, limit: int | None, **kw: Any) -> None:
     """Query stored events with filters, or with --sql. Tables: merged_events, mentions, actors, articles."""
@@ -702,7 +809,9 @@ def query_cmd(db: str, level: str, sql: str | None, fmt: str | None, limit: int 
             total = None
             level = "sql"
         else:
-            table = store.events(where, limit=limit) if level == "events" else store.mentions(where, limit=limit)
+            table = (
+                store.events(where, limit=limit) if level == "events" else store.mentions(where, limit=limit)
+            )
             total = store.count(where, level=level) if fmt == "table" else None
     if sql and limit is not None:
         table = table.slice(0, limit)
@@ -725,7 +834,9 @@ def db_upgrade_cmd(db: str) -> None:
 
     before, applied = upgrade(db)
     if applied:
-        click.echo(f"upgraded from schema version {before} to {SCHEMA_VERSION}: {', '.join(applied)}", err=True)
+        click.echo(
+            f"upgraded from schema version {before} to {SCHEMA_VERSION}: {', '.join(applied)}", err=True
+        )
     else:
         click.echo(f"already at schema version {SCHEMA_VERSION}; nothing to do", err=True)
 
@@ -753,28 +864,53 @@ def db_info_cmd(db: str, as_json: bool) -> None:
 @click.option("--date-window", type=int, default=None, help="Days text dates of one event may differ (1).")
 @click.option("--report-lag", type=int, default=None, help="Days an article may appear after the event (2).")
 @click.option("--cluster-window", type=int, default=None, help="Window for same-cluster articles (7).")
-@click.option("--type-level", type=click.Choice(["plover", "cameo_root", "cameo_base", "cameo"]), default=None,
-              help="Event types must match at this level (plover).")
+@click.option(
+    "--type-level",
+    type=click.Choice(["plover", "cameo_root", "cameo_base", "cameo"]),
+    default=None,
+    help="Event types must match at this level (plover).",
+)
 @click.option("--mode-match/--no-mode-match", default=None, help="Known modes must be equal (yes).")
-@click.option("--unordered", "unordered", multiple=True,
-              help="PLOVER types whose two sides are pooled (CONSULT); repeatable; 'none' for none.")
-@click.option("--actor-prefix/--exact-actors", default=None,
-              help="Let AZE match AZEGOV (yes), or require equal codes.")
-@click.option("--place-radius", type=float, default=None, help="Km within which two cities are one place (50).")
-def db_remerge_cmd(db: str, date_window: int | None, report_lag: int | None, cluster_window: int | None,
-                   type_level: str | None, mode_match: bool | None, unordered: tuple[str, ...],
-                   actor_prefix: bool | None, place_radius: float | None) -> None:
+@click.option(
+    "--unordered",
+    "unordered",
+    multiple=True,
+    help="PLOVER types whose two sides are pooled (CONSULT); repeatable; 'none' for none.",
+)
+@click.option(
+    "--actor-prefix/--exact-actors", default=None, help="Let AZE match AZEGOV (yes), or require equal codes."
+)
+@click.option(
+    "--place-radius", type=float, default=None, help="Km within which two cities are one place (50)."
+)
+def db_remerge_cmd(
+    db: str,
+    date_window: int | None,
+    report_lag: int | None,
+    cluster_window: int | None,
+    type_level: str | None,
+    mode_match: bool | None,
+    unordered: tuple[str, ...],
+    actor_prefix: bool | None,
+    place_radius: float | None,
+) -> None:
     """Merge every stored mention again, with the rule changed by the options given (kept for later runs)."""
     import dataclasses
 
     from .store import open_store
 
     changes: dict[str, Any] = {
-        k: v for k, v in {
-            "date_window_days": date_window, "report_lag_days": report_lag, "cluster_window_days": cluster_window,
-            "type_level": type_level, "match_mode": mode_match, "actor_prefix": actor_prefix,
+        k: v
+        for k, v in {
+            "date_window_days": date_window,
+            "report_lag_days": report_lag,
+            "cluster_window_days": cluster_window,
+            "type_level": type_level,
+            "match_mode": mode_match,
+            "actor_prefix": actor_prefix,
             "place_radius_km": place_radius,
-        }.items() if v is not None
+        }.items()
+        if v is not None
     }
     if unordered:
         changes["unordered_types"] = () if unordered == ("none",) else tuple(t.upper() for t in unordered)

@@ -136,6 +136,8 @@ class DocumentActors:
         for ent in self.doc.ents:
             if ent.label_ != "PERSON":
                 continue
+            if all(t.i in self.match_at and self.match_at[t.i].entry.kind != "sector" for t in ent):
+                continue  # NER calls "Chad" or "Bosnian Serbs" a person; the dictionary knows better
             for t in ent:
                 self._person_ents[t.i] = ent
             ident = self._describe_person(ent)

@@ -26,15 +26,15 @@ from .lexicon import Lexicon
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from ..dates import DateMention
-
     from ..config import Config
+    from ..dates import DateMention
+    from ..ontology import CameoCode
 
 __all__ = ["DocumentInput", "code_doc"]
 
 COOPERATIVE_ACTIONS = ("04", "05", "06", "07", "08")
+# Material conflict (and reducing relations): a future or possible one is a THREATEN in PLOVER.
 CONFLICT_ACTIONS = ("14", "15", "16", "17", "18", "19", "20")
-DROP_WITHOUT_ACTOR = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,33 @@ def _event_id(doc_id: str, sent_i: int, start: int, cameo: str, actors: list[Act
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _confidence(c: Candidate) -> float:
+def plover_row(row: CameoCode, modality: str, governed: bool, lexicon: Lexicon) -> tuple[CameoCode, str]:
+    """The ontology row that gives an event's PLOVER type, mode and context.
+
+    CAMEO has no modality, so ``cameo`` keeps the action and ``modality`` says it has not (yet) happened.
+    PLOVER codes such events by a rule of its own (manual, "Auxiliary modes", AGREE, CONCEDE): future or
+    possible cooperation (CONSULT, SUPPORT, COOPERATE, AID) is AGREE, a future retreat is CONCEDE, future or
+    possible material conflict is THREATEN. Events made by a governor ("agreed to meet", "threatened to
+    attack") already carry their CAMEO speech-act code and need no rule.
+    """
+    if governed or modality not in ("future", "hypothetical"):
+        return row, ""
+    root = row.root
+    if root in COOPERATIVE_ACTIONS and root != "08":
+        new = lexicon.transform(row.code, "INTENT")
+    elif root == "08" and row.plover_event == "RETREAT":
+        new = "080"  # CONCEDE: "announced ... would withdraw troops is RETREAT + future, coded CONCEDE"
+    elif root in CONFLICT_ACTIONS:
+        new = lexicon.transform(row.code, "THREATEN")
+    else:
+        return row, ""
+    prow = lexicon.ontology.cameo(new)
+    if prow.plover_event == row.plover_event:
+        return row, ""
+    return prow, f"plover-{modality}:{row.code}->{prow.plover_event}({new})"
+
+
+def _confidence(c: Candidate, modality: str) -> float:
     score = 0.45
     if any(a.country or a.org for a in c.actors):
         score += 0.2
@@ -94,13 +120,11 @@ def _confidence(c: Candidate) -> float:
         score += 0.1
     if c.specific:
         score += 0.1
-    if c.governor is not None:
-        score += 0.05
     if any(a.resolved_from and a.resolved_from.startswith(("pronoun", "context")) for a in c.actors):
         score -= 0.15
-    if c.modality != "asserted":
+    if modality != "asserted":
         score -= 0.05
-    score -= min(0.15, 0.04 * c.depth)
+    score -= min(0.2, 0.06 * c.depth)
     return round(max(0.05, min(0.99, score)), 2)
 
 
@@ -129,26 +153,8 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
                       if not any(r.code == a.code and (r.name == a.name or a.kind == r.kind) for a in actors)]
             if not actors and config.require_actor:
                 continue
-            code = c.cameo
             coder_notes = list(c.coder)
-            # PLOVER: future or possible cooperation is AGREE, future or possible force is THREATEN.
-            if c.governor is None and c.modality in ("future", "hypothetical") and \
-                    code[:2] in COOPERATIVE_ACTIONS + CONFLICT_ACTIONS:
-                new = lexicon.transform(code, "INTENT")
-                if new != code:
-                    coder_notes.append(f"plover-future:{code}->{new}")
-                    code = new
-            row = ontology.cameo(code)
-            ptype = ontology.plover_types.get(row.plover_event) if row.plover_event else None
-            if ptype is not None and ptype.requires_recipient and not recips:
-                continue
-            key = (code, ",".join(a.code or "" for a in actors), ",".join(a.code or "" for a in recips))
-            if key in seen:
-                continue
-            seen.add(key)
             modality = c.modality
-            if config.include_modalities is not None and modality not in config.include_modalities:
-                continue
             date, date_text = inp.pub_date if modality not in ("future", "hypothetical") else None, None
             date_rule = "date:publication" if date else None
             if inp.date_of is not None:
@@ -158,6 +164,20 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
                     if date and inp.pub_date and date > inp.pub_date and modality == "asserted" \
                             and token_tense(c.anchor) != "past":
                         modality = "future"
+            if config.include_modalities is not None and modality not in config.include_modalities:
+                continue
+            row = ontology.cameo(c.cameo)
+            prow, plover_note = plover_row(row, modality, c.speech_act, lexicon)
+            if plover_note:
+                coder_notes.append(plover_note)
+            event_type = prow.plover_event or None
+            ptype = ontology.plover_types.get(event_type) if event_type else None
+            if ptype is not None and ptype.requires_recipient and not recips:
+                continue
+            key = (row.code, ",".join(a.code or "" for a in actors), ",".join(a.code or "" for a in recips))
+            if key in seen:
+                continue
+            seen.add(key)
             if date_rule:
                 coder_notes.append(date_rule)
             attribution = find_attribution(c.governor or c.trigger, lexicon, inp.actors, sent)
@@ -174,12 +194,12 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
             ev_end = toks[-1].idx + len(toks[-1].text)
             event = Event(
                 doc_id=inp.doc_id,
-                event_id=_event_id(inp.doc_id, sent_i, c.trigger.idx, code, actors, recips),
+                event_id=_event_id(inp.doc_id, sent_i, c.trigger.idx, row.code, actors, recips),
                 sentence_index=sent_i,
                 sentence_start=sent.start_char,
                 sentence=sent.text,
-                event=row.plover_event or None,
-                mode=row.plover_mode,
+                event=event_type,
+                mode=prow.plover_mode,
                 context=tuple(contexts),
                 cameo=row.code,
                 cameo_root=row.root,
@@ -195,7 +215,7 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
                 event_end=ev_end,
                 attribution=attribution,
                 location=location,
-                confidence=_confidence(c),
+                confidence=_confidence(c, modality),
                 coder=tuple(coder_notes),
             )
             if event.confidence < config.min_confidence:

@@ -52,6 +52,8 @@ DOMESTIC_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG", "OPP", "CVL", "
 # Event roots whose missing recipient is not looked for inside the clause (meetings are often reciprocal and
 # name a venue; violence and protest name their targets in fixed places).
 SUBTREE_RECIPIENT_EXCLUDED = ("01", "04", "09", "14", "15", "18", "19", "20")
+# Recipients whose words say they are dissenters: force used on them by security forces is repression.
+DISSENT_WORDS = ("protest", "demonstrat", "riot", "activist", "dissident", "marcher", "striker", "opposition")
 AUTHORITY_SECTORS = frozenset({"GOV", "COP", "JUD", "LEG", "MIL"})
 LOC_PREPS = ("in", "at", "near", "inside", "across", "throughout", "within", "into", "outside", "on")
 NOUN_ACTOR_DEFAULT = ("poss", "prep:by", "prep:from", "adj", "light", "prep:among")
@@ -88,6 +90,7 @@ class Candidate:
     outlet_head: Token | None = None
     specific: bool = False
     notes: list[str] = field(default_factory=list)
+    speech_act: bool = False
 
     @property
     def anchor(self) -> Token:
@@ -217,19 +220,22 @@ class SentenceCoder:
             # "X will not attend the talks" is a refusal (a stated decision), not a non-event.
             new = self.lex.transform(c.cameo, "REFUSE")
             c.coder.append(f"refusal:{c.cameo}->{new}")
-            c.cameo, c.modality = new, "asserted"
+            c.cameo, c.modality, c.speech_act = new, "asserted", True
         elif c.modality == "future" and c.governor is None and any(
                 ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
                 for ch in verb.children):
             # "X will withdraw its force unless Y ...": a conditional promise of action is a threat.
             new = self.lex.transform(c.cameo, "THREATEN")
             c.coder.append(f"conditional-threat:{c.cameo}->{new}")
-            c.cameo, c.modality = new, "asserted"
+            c.cameo, c.modality, c.speech_act = new, "asserted", True
         if c.cameo == "150" and len({a.country for a in c.actors if a.country}) >= 2:
             c.coder.append("joint:150->062")
             c.cameo = "062"
-        if root in ("18", "19") and any(a.sector == "COP" for a in c.actors) and c.recipients and all(
-                r.sector in ("CVL", "OPP", "EDU", "LAB") or r.kind == "people" for r in c.recipients):
+        if root in ("18", "19") and c.recipients and (
+                any(a.sector == "COP" for a in c.actors) and all(
+                    r.sector in ("CVL", "OPP", "EDU", "LAB") or r.kind == "people" for r in c.recipients)
+                or any(a.sector in ("COP", "MIL") for a in c.actors) and all(
+                    any(w in (r.role or r.text).lower() for w in DISSENT_WORDS) for r in c.recipients)):
             c.coder.append(f"repression:{c.cameo}->175")
             c.cameo = "175"
 
@@ -705,7 +711,7 @@ class SentenceCoder:
             notes.append(f"intent:{c_code}->{code}")
         return Candidate(trigger=c_tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
                          coder=notes + mnotes, tokens=sorted({tok, c_tok}, key=lambda t: t.i), governor=tok,
-                         specific=True)
+                         specific=True, speech_act=True)
 
     def _governed(self, tok: Token, consumed: set[int]) -> Candidate | None:
         govs = self._governor_rows(tok)
@@ -733,7 +739,9 @@ class SentenceCoder:
                     return None  # the trigger lexicon has a more specific reading ("refused to comment")
                 return self._own(tok, gov)
             c_tok, c_code, c_notes, c_rule = content
-            code = self.lex.transform(c_code, gov.cls)
+            # A plan is no speech act: CAMEO keeps the planned action (modality future); the rest is a
+            # stated appeal, intent, demand, refusal or threat with a CAMEO code of its own.
+            code = c_code if gov.cls == "PLAN" else self.lex.transform(c_code, gov.cls)
             consumed.add(c_tok.i)
             for t in c_tok.subtree:
                 if t.i != c_tok.i and self.match_rule(t) is None:
@@ -777,8 +785,9 @@ class SentenceCoder:
         tokens = sorted({gov_tok, c_tok}, key=lambda t: t.i)
         return Candidate(
             trigger=c_tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
-            coder=[f"governor:{gov.source}({gov.lemma} {gov.cls})", *notes, f"intent:{c_code}->{code}", *mnotes],
-            tokens=tokens, governor=gov_tok, specific=True,
+            coder=[f"governor:{gov.source}({gov.lemma} {gov.cls})", *notes,
+                   *([f"intent:{c_code}->{code}"] if code != c_code else []), *mnotes],
+            tokens=tokens, governor=gov_tok, specific=True, speech_act=gov.cls != "PLAN",
         )
 
     def _own(self, tok: Token, gov: Governor) -> Candidate | None:
@@ -794,7 +803,8 @@ class SentenceCoder:
             return None  # "called off", "refused" with nothing refused: not an appeal or a rejection
         mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
         return Candidate(trigger=tok, cameo=gov.own, actors=actors, recipients=recipients, modality=mod,
-                         coder=[f"governor:{gov.source}({gov.lemma} {gov.cls} own)", *mnotes], tokens=[tok])
+                         coder=[f"governor:{gov.source}({gov.lemma} {gov.cls} own)", *mnotes], tokens=[tok],
+                         governor=tok, speech_act=True)
 
     def _noun_actor_heads(self, noun: Token) -> list[Token]:
         for slot in NOUN_ACTOR_DEFAULT:
@@ -868,7 +878,9 @@ class SentenceCoder:
         anchor = tok
         while anchor.dep_ in ("pobj", "prep") and anchor.head.i != anchor.i:
             anchor = anchor.head
-        place = self._loc_actors(tok) or self._loc_actors(anchor)
+        origin = [a for p in (*self._children_by_prep(tok, "from"), *self._children_by_prep(anchor, "from"))
+                  for a in ([self._place_actor(p)] if self._place_actor(p) is not None else [])]
+        place = origin or self._loc_actors(tok) or self._loc_actors(anchor)  # "fired at Israel from Gaza"
         country = place[0].country if place else None
         notes.append("actor:unidentified")
         return [Actor(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), name="unidentified attackers",
@@ -956,7 +968,7 @@ class SentenceCoder:
         recipients = self._slot_actors(host, rslots, rule, exclude=actors)
         if not recipients and light is not None:
             recipients = self._slot_actors(light, ("dative", "prep:to", "prep:for", "prep:with", "prep:against",
-                                                   "prep:on"), None, exclude=actors)
+                                                   "prep:on", "dobj"), None, exclude=actors)
         if rule.of_is_actor and len(actors) >= 2 and not recipients and any(
                 self._slot_heads(tok, "between", rule)):
             pass  # reciprocal: "talks between X and Y" keeps both as actors (PLOVER)
