@@ -39,10 +39,10 @@ def child(mode: str, n_docs: int) -> dict[str, float]:
     texts = corpus(n_docs)
     words = sum(len(t.split()) for t in texts)
     if mode == "bare":
+        import spacy
+
         from eventwire.config import Config
         from eventwire.nlp import resolve_model_name
-
-        import spacy
 
         nlp = spacy.load(resolve_model_name(Config()))
         list(nlp.pipe(texts[:8]))  # warm up like the coder does at load
@@ -65,13 +65,24 @@ def child(mode: str, n_docs: int) -> dict[str, float]:
     cpu = time.process_time() - c0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"docs": len(texts), "words": words, "wall": wall, "cpu": cpu, "events": events,
-            "peak_mb": max(rss, rss_children)}
+    return {
+        "docs": len(texts),
+        "words": words,
+        "wall": wall,
+        "cpu": cpu,
+        "events": events,
+        "peak_mb": max(rss, rss_children),
+    }
 
 
 def measure(mode: str, n_docs: int) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, "--docs", str(n_docs)],
-                         capture_output=True, text=True, check=True, cwd=REPO)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--docs", str(n_docs)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -109,13 +120,19 @@ def main() -> None:
     print(f"corpus: {result['docs']} articles, mean {result['mean_words']} words; {result['cores']} cores")
     print(f"{'run':44} {'docs/s':>8} {'words/s':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'events':>7}")
     for name, r in runs.items():
-        print(f"{name:44} {r['docs'] / r['wall']:8.2f} {r['words'] / r['wall']:9.0f} {r['wall']:8.2f} "
-              f"{r['cpu']:8.2f} {r['peak_mb']:8.0f} {r['events']:7d}")
-    print(f"ratio to bare nlp.pipe: {result['ratio_to_bare_wall']} (wall), {result['ratio_to_bare_cpu']} (cpu)"
-          "  [goal >= 0.85]")
+        print(
+            f"{name:44} {r['docs'] / r['wall']:8.2f} {r['words'] / r['wall']:9.0f} {r['wall']:8.2f} "
+            f"{r['cpu']:8.2f} {r['peak_mb']:8.0f} {r['events']:7d}"
+        )
+    print(
+        f"ratio to bare nlp.pipe: {result['ratio_to_bare_wall']} (wall), {result['ratio_to_bare_cpu']} (cpu)"
+        "  [goal >= 0.85]"
+    )
     print(f"2 processes / 1 process: {result['speedup_2_processes']}x  [goal >= 1.6]")
-    print(f"peak memory {result['peak_mb_half_vs_full'][0]} MB on {args.docs // 2} docs, "
-          f"{result['peak_mb_half_vs_full'][1]} MB on {args.docs} docs  [flat: streaming]")
+    print(
+        f"peak memory {result['peak_mb_half_vs_full'][0]} MB on {args.docs // 2} docs, "
+        f"{result['peak_mb_half_vs_full'][1]} MB on {args.docs} docs  [flat: streaming]"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,10 @@ def test_code_stdin_json(tmp_path: Path) -> None:
 
 def test_code_jsonl_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
     p = tmp_path / "docs.jsonl"
-    p.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n{broken\n" + json.dumps({"id": "b", "text": TEXT})
-                 + "\n", encoding="utf-8")
+    p.write_text(
+        json.dumps({"id": "a", "text": TEXT}) + "\n{broken\n" + json.dumps({"id": "b", "text": TEXT}) + "\n",
+        encoding="utf-8",
+    )
     code, out, err = run("code", str(p), "--format", "jsonl")
     assert code == 0
     assert {json.loads(line)["doc_id"] for line in out.splitlines()} == {"a", "b"}

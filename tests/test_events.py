@@ -29,21 +29,64 @@ def codes(actors: tuple) -> set[str]:  # type: ignore[type-arg]
 
 # (sentence, CAMEO prefix, PLOVER type, actor code, recipient code or None, modality)
 CASES = [
-    ("Kenyan President William Ruto met Tanzanian President Samia Suluhu Hassan in Arusha on Tuesday.",
-     "04", "CONSULT", "KENGOV", "TZAGOV", "asserted"),
-    ("The Norwegian foreign minister visited Kenya on Monday.", "042", "CONSULT", "NORGOV", "KEN", "asserted"),
+    (
+        "Kenyan President William Ruto met Tanzanian President Samia Suluhu Hassan in Arusha on Tuesday.",
+        "04",
+        "CONSULT",
+        "KENGOV",
+        "TZAGOV",
+        "asserted",
+    ),
+    (
+        "The Norwegian foreign minister visited Kenya on Monday.",
+        "042",
+        "CONSULT",
+        "NORGOV",
+        "KEN",
+        "asserted",
+    ),
     ("Japan will send 50 tons of food aid to Myanmar next week.", "073", "AGREE", "JPN", "MMR", "future"),
-    ("The European Union imposed new sanctions on Belarus on Thursday.", "163", "SANCTION", "IGOEU", "BLR",
-     "asserted"),
-    ("Rebels attacked a police station in northern Mali, killing three officers.", "19", "ASSAULT", "MLIREB",
-     None, "asserted"),
+    (
+        "The European Union imposed new sanctions on Belarus on Thursday.",
+        "163",
+        "SANCTION",
+        "IGOEU",
+        "BLR",
+        "asserted",
+    ),
+    (
+        "Rebels attacked a police station in northern Mali, killing three officers.",
+        "19",
+        "ASSAULT",
+        "MLIREB",
+        None,
+        "asserted",
+    ),
     ("Chilean police arrested twelve protesters in Santiago.", "173", "COERCE", "CHLCOP", "CVL", "asserted"),
-    ("Thousands of teachers protested against the Peruvian government in Lima.", "14", "PROTEST", "EDU",
-     "PERGOV", "asserted"),
-    ("Ghana's foreign minister did not meet the Nigerian ambassador.", "04", "CONSULT", "GHAGOV", "NGAGOV",
-     "negated"),
-    ("The Finnish government condemned Russia's violation of its airspace.", "111", "ACCUSE", "FINGOV", "RUS",
-     "asserted"),
+    (
+        "Thousands of teachers protested against the Peruvian government in Lima.",
+        "14",
+        "PROTEST",
+        "EDU",
+        "PERGOV",
+        "asserted",
+    ),
+    (
+        "Ghana's foreign minister did not meet the Nigerian ambassador.",
+        "04",
+        "CONSULT",
+        "GHAGOV",
+        "NGAGOV",
+        "negated",
+    ),
+    (
+        "The Finnish government condemned Russia's violation of its airspace.",
+        "111",
+        "ACCUSE",
+        "FINGOV",
+        "RUS",
+        "asserted",
+    ),
     ("Colombia urged ELN rebels to release all hostages.", "0253", "REQUEST", "COL", "COLELN", "asserted"),
     ("Iran threatened to close the Strait of Hormuz.", "13", "THREATEN", "IRN", None, "asserted"),
     ("Sudan refused to meet the envoy of the African Union.", "125", "REJECT", "SDN", "IGOAU", "asserted"),
@@ -52,14 +95,23 @@ CASES = [
     ("Chad said it would withdraw its troops from Niger.", "0874", "CONCEDE", "TCD", "NER", "future"),
     ("Azerbaijan agreed to hold talks with Armenia.", "036", "AGREE", "AZE", "ARM", "asserted"),
     ("Israel may strike Iranian nuclear sites.", "19", "THREATEN", "ISR", "IRN", "hypothetical"),
-    ("Vietnam denied that its soldiers had attacked Philippine fishermen.", "19", "ASSAULT", "VNM", "PHL", "denied"),
+    (
+        "Vietnam denied that its soldiers had attacked Philippine fishermen.",
+        "19",
+        "ASSAULT",
+        "VNM",
+        "PHL",
+        "denied",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "prefix", "plover", "actor", "recipient", "modality"), CASES,
-                         ids=[c[0][:40] for c in CASES])
-def test_sentences(coder: Coder, text: str, prefix: str, plover: str, actor: str, recipient: str | None,
-                   modality: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "prefix", "plover", "actor", "recipient", "modality"), CASES, ids=[c[0][:40] for c in CASES]
+)
+def test_sentences(
+    coder: Coder, text: str, prefix: str, plover: str, actor: str, recipient: str | None, modality: str
+) -> None:
     ev = find(code(coder, text), prefix)
     assert ev.event == plover
     assert any(actor in (a.code or "") for a in ev.actor), ev.actor
@@ -84,12 +136,16 @@ def test_several_events_in_one_sentence(coder: Coder) -> None:
 
 def test_passive_voice_agent_is_the_actor(coder: Coder) -> None:
     ev = find(code(coder, "Two Turkish soldiers were killed by PKK militants near the Iraqi border."), "19")
-    assert any("PKK" in (a.code or "") or a.country == "TUR" and a.sector == "REB" for a in ev.actor), ev.actor
+    assert any("PKK" in (a.code or "") or (a.country == "TUR" and a.sector == "REB") for a in ev.actor), (
+        ev.actor
+    )
     assert any(r.country == "TUR" and r.sector == "MIL" for r in ev.recipient)
 
 
 def test_reported_speech_is_attributed(coder: Coder) -> None:
-    ev = find(code(coder, "Serbia's interior ministry said that police detained four Kosovo officials."), "173")
+    ev = find(
+        code(coder, "Serbia's interior ministry said that police detained four Kosovo officials."), "173"
+    )
     assert ev.attribution is not None and "interior ministry" in ev.attribution.text
 
 
@@ -105,8 +161,10 @@ def test_no_publication_date_no_invented_date(coder: Coder) -> None:
 
 
 def test_people_resolved_within_the_document(coder: Coder) -> None:
-    text = ("Moldovan Prime Minister Dorin Recean received the Romanian envoy Ana Ionescu on Monday. "
-            "Recean later criticized Russia.")
+    text = (
+        "Moldovan Prime Minister Dorin Recean received the Romanian envoy Ana Ionescu on Monday. "
+        "Recean later criticized Russia."
+    )
     ev = find(code(coder, text), "111")
     assert any(a.code == "MDAGOV" and a.text == "Recean" for a in ev.actor)
 
@@ -122,8 +180,10 @@ def test_every_code_is_consistent_with_the_ontology(coder: Coder) -> None:
     from eventwire.ontology import load_ontology
 
     onto = load_ontology()
-    text = ("Rebels attacked a police station in northern Mali, and Mali's army retaliated. "
-            "Niger will send aid to Mali next week.")
+    text = (
+        "Rebels attacked a police station in northern Mali, and Mali's army retaliated. "
+        "Niger will send aid to Mali next week."
+    )
     events = code(coder, text)
     assert {e.modality for e in events} == {"asserted", "future"}
     for e in events:

@@ -72,8 +72,12 @@ def test_jsonl_with_malformed_lines(tmp_path: Path) -> None:
     items = list(read_inputs([str(p)]))
     kinds = [(type(i).__name__, getattr(i, "reason", getattr(i, "id", ""))) for i in items]
     assert kinds[0] == ("Article", "a")
-    assert [k for k in kinds[1:5]] == [("Skip", "malformed"), ("Skip", "malformed"), ("Skip", "bad-date"),
-                                       ("Skip", "malformed")]
+    assert [k for k in kinds[1:5]] == [
+        ("Skip", "malformed"),
+        ("Skip", "malformed"),
+        ("Skip", "bad-date"),
+        ("Skip", "malformed"),
+    ]
     assert kinds[5][0] == "Article" and kinds[5][1].startswith("doc-")
     assert items[1].where == "docs.jsonl:2"
 
@@ -100,8 +104,11 @@ def test_stream_keeps_order_and_reports_skips(coder: Coder) -> None:
 
 def test_non_english_is_skipped_with_reason(coder: Coder) -> None:
     skips: list[Skip] = []
-    list(coder.code_articles([Article(id="fr", text="Le président a rencontré", language="fr")],
-                             on_skip=skips.append))
+    list(
+        coder.code_articles(
+            [Article(id="fr", text="Le président a rencontré", language="fr")], on_skip=skips.append
+        )
+    )
     assert skips[0].reason == "language"
 
 
@@ -111,11 +118,15 @@ def test_code_raises_record_error_for_a_bad_single_document(coder: Coder) -> Non
 
 
 def test_two_processes_give_the_same_events_in_the_same_order() -> None:
-    arts = [Article(id=f"d{i}", text=TEXT.replace("Tuesday", day), date=dt.date(2024, 5, 17))
-            for i, day in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday"] * 3)]
+    arts = [
+        Article(id=f"d{i}", text=TEXT.replace("Tuesday", day), date=dt.date(2024, 5, 17))
+        for i, day in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday"] * 3)
+    ]
     one = [(a.id, [e.to_dict() for e in evs]) for a, evs in Coder(Config(batch_size=2)).code_articles(arts)]
-    two = [(a.id, [e.to_dict() for e in evs])
-           for a, evs in Coder(Config(batch_size=2, n_process=2)).code_articles(arts)]
+    two = [
+        (a.id, [e.to_dict() for e in evs])
+        for a, evs in Coder(Config(batch_size=2, n_process=2)).code_articles(arts)
+    ]
     assert one == two
 
 
@@ -135,9 +146,9 @@ def test_any_text_codes_without_crashing_and_offsets_are_evidence(coder: Coder, 
         assert not text.strip()
         return
     for e in events:
-        assert text[e.event_start:e.event_end] == e.event_text
+        assert text[e.event_start : e.event_end] == e.event_text
         for a in (*e.actor, *e.recipient):
-            assert text[a.start:a.end] == a.text
+            assert text[a.start : a.end] == a.text
 
 
 def test_event_round_trips_through_dict(coder: Coder) -> None:

@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from eventwire.types import Event
-
 from conftest import shared_path
+from eventwire.types import Event
 
 PUB = dt.date(2021, 1, 22)
 
@@ -35,7 +34,9 @@ def _is_who(code: str) -> bool:
 
 
 def test_the_meeting_is_a_consultation_between_azerbaijan_and_who(events: list[Event]) -> None:
-    meetings = [e for e in events if e.sentence_index <= 2 and e.cameo_root == "04" and e.modality == "asserted"]
+    meetings = [
+        e for e in events if e.sentence_index <= 2 and e.cameo_root == "04" and e.modality == "asserted"
+    ]
     assert meetings, [(e.sentence, e.cameo) for e in events]
     ev = meetings[0]
     assert ev.event == "CONSULT"
@@ -109,7 +110,7 @@ def test_every_offset_is_evidence(events: list[Event]) -> None:
     path = shared_path("seed", "000_af454e03e7bba8b9.txt")
     text = path.read_text(encoding="utf-8")
     for e in events:
-        assert text[e.event_start:e.event_end] == e.event_text
+        assert text[e.event_start : e.event_end] == e.event_text
         for a in (*e.actor, *e.recipient):
-            assert text[a.start:a.end] == a.text
+            assert text[a.start : a.end] == a.text
         assert e.coder

@@ -11,7 +11,7 @@ import importlib.util
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import DEFAULT_MODELS, Config
 from .errors import ModelNotFoundError
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 REQUIRED_PIPES = ("tagger", "parser", "ner")
 PARAGRAPHS = "eventwire_paragraphs"
 # Outlet names written as domains ("News.Az", "Trend.az", "Report.az", "Kyiv.Post") stay one token.
-_DOMAIN_NAME = re.compile(r"^[A-Z][A-Za-z]+\.(?:[Aa]z|com|net|org|ru|ua|uz|kz|ge|am|tr|in|ng|ke|pk|co|io|info|news|uk)$")
+_DOMAIN_NAME = re.compile(
+    r"^[A-Z][A-Za-z]+\.(?:[Aa]z|com|net|org|ru|ua|uz|kz|ge|am|tr|in|ng|ke|pk|co|io|info|news|uk)$"
+)
 WRAP_WIDTH = 60
 
 
@@ -41,7 +43,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
         nxt = doc[i + 1]
         while nxt.is_space and nxt.i + 1 < len(doc):
             nxt = doc[nxt.i + 1]
-        line_text = doc.text[line_start: tok.idx + len(tok.text)].strip()
+        line_text = doc.text[line_start : tok.idx + len(tok.text)].strip()
         line_start = tok.idx + len(tok.text)
         if nxt.is_space:
             continue
@@ -49,7 +51,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
         ends = last.text[-1:] in ".!?:\"”'’)"
         if ws.count("\n") >= 2 or ends or len(line_text) < WRAP_WIDTH:
             nxt.is_sent_start = True
-            for t in doc[i + 1: nxt.i]:
+            for t in doc[i + 1 : nxt.i]:
                 t.is_sent_start = False
     return doc
 
@@ -61,12 +63,13 @@ def _customize(nlp: Language) -> Language:
         _Language.component(PARAGRAPHS, func=paragraph_boundaries)
     if PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser" if "parser" in nlp.pipe_names else None)
-    old: Callable[[str], object] | None = nlp.tokenizer.token_match  # type: ignore[assignment]
+    tokenizer: Any = nlp.tokenizer
+    old: Callable[[str], object] | None = tokenizer.token_match
 
     def token_match(text: str) -> object:
         return _DOMAIN_NAME.match(text) or (old(text) if old is not None else None)
 
-    nlp.tokenizer.token_match = token_match  # type: ignore[assignment]
+    tokenizer.token_match = token_match
     return nlp
 
 

@@ -14,9 +14,9 @@ import json
 import multiprocessing
 import sys
 from collections import deque
-from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,11 +61,17 @@ class Coder:
         if not article.text or not article.text.strip():
             return Skip(where=article.id, reason="empty", detail="no text to code")
         if len(article.text) > self.config.max_chars:
-            return Skip(where=article.id, reason="too-large",
-                        detail=f"{len(article.text):,} characters > max_chars {self.config.max_chars:,}")
+            return Skip(
+                where=article.id,
+                reason="too-large",
+                detail=f"{len(article.text):,} characters > max_chars {self.config.max_chars:,}",
+            )
         if article.language and not article.language.lower().startswith("en"):
-            return Skip(where=article.id, reason="language",
-                        detail=f"language {article.language!r}; the coder reads English")
+            return Skip(
+                where=article.id,
+                reason="language",
+                detail=f"language {article.language!r}; the coder reads English",
+            )
         return None
 
     def code_doc(self, doc: Doc, article: Article) -> list[Event]:
@@ -77,17 +83,20 @@ class Coder:
             places = self.geocoder.places(doc, doc_id=article.id)
 
             def locate(i: int) -> Any:
-                return self.geocoder.event_location(doc, places, i)  # type: ignore[union-attr]
+                return self.geocoder.event_location(doc, places, i)
 
-        inp = DocumentInput(doc_id=article.id, pub_date=article.date, actors=actors,
-                            date_of=self._event_date, locate=locate)
+        inp = DocumentInput(
+            doc_id=article.id, pub_date=article.date, actors=actors, date_of=self._event_date, locate=locate
+        )
         return code_doc(doc, inp, self.lexicon, self.config)
 
     def code(self, article: Article) -> list[Event]:
         """Code one article; raises :class:`RecordError` when it cannot be coded."""
         skip = self.check(article)
         if skip is not None:
-            raise RecordError(f"{skip.where}: {skip.reason}: {skip.detail}", where=skip.where, reason=skip.reason)
+            raise RecordError(
+                f"{skip.where}: {skip.reason}: {skip.detail}", where=skip.where, reason=skip.reason
+            )
         return self.code_doc(self.nlp(article.text), article)
 
     # -- streams --------------------------------------------------------------------------------------
@@ -104,8 +113,9 @@ class Coder:
         results = {id(a): self.code_doc(doc, a) for a, doc in zip(good, docs, strict=True)}
         return [(a, r if isinstance(r, Skip) else results[id(a)]) for a, r in out]
 
-    def code_articles(self, articles: Iterable[Article], on_skip: SkipHandler | None = None
-                      ) -> Iterator[tuple[Article, list[Event]]]:
+    def code_articles(
+        self, articles: Iterable[Article], on_skip: SkipHandler | None = None
+    ) -> Iterator[tuple[Article, list[Event]]]:
         """Code a stream of articles, yielding ``(article, events)`` in input order.
 
         Memory stays flat: at most a few batches are in flight. Articles that cannot be coded are passed to
@@ -159,13 +169,15 @@ def _work(batch: list[Article]) -> list[tuple[Article, list[Event] | Skip]]:
     return _WORKER._code_batch(batch)
 
 
-def _parallel(batches: Iterator[list[Article]], config: Config
-              ) -> Iterator[list[tuple[Article, list[Event] | Skip]]]:
+def _parallel(
+    batches: Iterator[list[Article]], config: Config
+) -> Iterator[list[tuple[Article, list[Event] | Skip]]]:
     """Code batches in ``config.n_process`` workers, in order, with a bounded number in flight."""
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=config.n_process, mp_context=ctx, initializer=_init_worker,
-                             initargs=(config,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=config.n_process, mp_context=ctx, initializer=_init_worker, initargs=(config,)
+    ) as pool:
         pending: deque[Future[list[tuple[Article, list[Event] | Skip]]]] = deque()
         for batch in batches:
             pending.append(pool.submit(_work, batch))
@@ -176,6 +188,7 @@ def _parallel(batches: Iterator[list[Article]], config: Config
 
 
 # -- the public functions ------------------------------------------------------------------------------
+
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
@@ -191,15 +204,22 @@ def doc_id_for(text: str, prefix: str = "doc") -> str:
     return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}"
 
 
-def code_text(text: str, date: dt.date | str | None = None, *, doc_id: str | None = None,
-              config: Config | None = None, coder: Coder | None = None) -> list[Event]:
+def code_text(
+    text: str,
+    date: dt.date | str | None = None,
+    *,
+    doc_id: str | None = None,
+    config: Config | None = None,
+    coder: Coder | None = None,
+) -> list[Event]:
     """Code one text. ``date`` is the publication date (relative dates resolve against it)."""
     article = Article(id=doc_id or doc_id_for(text), text=text, date=_as_date(date))
     return (coder or _default_coder(config or Config())).code(article)
 
 
-def code_articles(articles: Iterable[Article], config: Config | None = None,
-                  on_skip: SkipHandler | None = None) -> Iterator[tuple[Article, list[Event]]]:
+def code_articles(
+    articles: Iterable[Article], config: Config | None = None, on_skip: SkipHandler | None = None
+) -> Iterator[tuple[Article, list[Event]]]:
     """Code a stream of articles (see :meth:`Coder.code_articles`)."""
     return _default_coder(config or Config()).code_articles(articles, on_skip=on_skip)
 
@@ -216,21 +236,30 @@ def _default_coder(config: Config) -> Coder:
 
 # -- reading inputs --------------------------------------------------------------------------------------
 
+
 def _decode(data: bytes, where: str) -> str:
     if b"\x00" in data[:BINARY_SNIFF]:
-        raise RecordError(f"{where}: binary data, not text (convert it, or use `eventwire ingest` for HTML/WARC)",
-                          where=where, reason="binary")
+        raise RecordError(
+            f"{where}: binary data, not text (convert it, or use `eventwire ingest` for HTML/WARC)",
+            where=where,
+            reason="binary",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise RecordError(f"{where}: invalid UTF-8 at byte {e.start}; convert the file to UTF-8 "
-                          "(e.g. iconv -f cp1252 -t utf-8) or use `eventwire ingest`, which detects encodings",
-                          where=where, reason="invalid-utf8") from e
+        raise RecordError(
+            f"{where}: invalid UTF-8 at byte {e.start}; convert the file to UTF-8 "
+            "(e.g. iconv -f cp1252 -t utf-8) or use `eventwire ingest`, which detects encodings",
+            where=where,
+            reason="invalid-utf8",
+        ) from e
 
 
 def _article_from_json(obj: Any, where: str, default_date: dt.date | None) -> Article:
     if not isinstance(obj, dict):
-        raise RecordError(f"{where}: expected a JSON object with a 'text' field", where=where, reason="malformed")
+        raise RecordError(
+            f"{where}: expected a JSON object with a 'text' field", where=where, reason="malformed"
+        )
     text = obj.get("text")
     if not isinstance(text, str):
         raise RecordError(f"{where}: no 'text' string field", where=where, reason="malformed")
@@ -240,7 +269,9 @@ def _article_from_json(obj: Any, where: str, default_date: dt.date | None) -> Ar
     except InputError as e:
         raise RecordError(f"{where}: {e}", where=where, reason="bad-date") from e
     doc_id = obj.get("id")
-    fields = {k: v for k, v in obj.items() if k not in ("date", "fetched_at") and (v is None or isinstance(v, str))}
+    fields = {
+        k: v for k, v in obj.items() if k not in ("date", "fetched_at") and (v is None or isinstance(v, str))
+    }
     fields.update(id=str(doc_id) if doc_id not in (None, "") else doc_id_for(text), text=text)
     try:
         article = Article.from_dict(fields)
@@ -249,8 +280,9 @@ def _article_from_json(obj: Any, where: str, default_date: dt.date | None) -> Ar
     return replace(article, date=pub)
 
 
-def _jsonl(lines: Iterable[bytes], name: str, date: dt.date | None, max_chars: int
-           ) -> Iterator[Article | Skip]:
+def _jsonl(
+    lines: Iterable[bytes], name: str, date: dt.date | None, max_chars: int
+) -> Iterator[Article | Skip]:
     for n, raw in enumerate(lines, 1):
         where = f"{name}:{n}"
         if not raw.strip():
@@ -267,8 +299,14 @@ def _jsonl(lines: Iterable[bytes], name: str, date: dt.date | None, max_chars: i
             yield Skip(where=where, reason=e.reason, detail=str(e).removeprefix(f"{where}: "))
 
 
-def read_inputs(inputs: Iterable[str], *, input_format: str | None = None, date: dt.date | None = None,
-                max_chars: int = Config().max_chars, stdin: Any = None) -> Iterator[Article | Skip]:
+def read_inputs(
+    inputs: Iterable[str],
+    *,
+    input_format: str | None = None,
+    date: dt.date | None = None,
+    max_chars: int = Config().max_chars,
+    stdin: Any = None,
+) -> Iterator[Article | Skip]:
     """Articles from files, ``-`` (stdin) or JSONL, with a :class:`Skip` for each unreadable input or line."""
     for name in inputs:
         fmt = input_format or ("jsonl" if name.endswith((".jsonl", ".ndjson")) else "text")
@@ -290,14 +328,18 @@ def read_inputs(inputs: Iterable[str], *, input_format: str | None = None, date:
             continue
         size = path.stat().st_size
         if size > max_chars * 4:
-            yield Skip(where=name, reason="too-large",
-                       detail=f"{size:,} bytes; a news article is far smaller (split it, or raise --max-chars)")
+            yield Skip(
+                where=name,
+                reason="too-large",
+                detail=f"{size:,} bytes; a news article is far smaller (split it, or raise --max-chars)",
+            )
             continue
         yield from _text_article(path.read_bytes(), name, path.stem, date, max_chars)
 
 
-def _text_article(data: bytes, where: str, stem: str | None, date: dt.date | None, max_chars: int
-                  ) -> Iterator[Article | Skip]:
+def _text_article(
+    data: bytes, where: str, stem: str | None, date: dt.date | None, max_chars: int
+) -> Iterator[Article | Skip]:
     if len(data) > max_chars * 4:
         yield Skip(where=where, reason="too-large", detail=f"more than {max_chars * 4:,} bytes")
         return

@@ -26,15 +26,31 @@ def print_events_table(events: Sequence[Event], console: Console | None = None) 
     """Print events as a table: who did what to whom, when, how sure, and which rule said so."""
     console = console or Console(width=None if sys.stdout.isatty() else 200)
     table = Table(show_lines=False, expand=True)
-    for col, kw in (("doc", {"overflow": "fold", "max_width": 14}), ("sent", {"justify": "right"}),
-                    ("actor", {"overflow": "fold"}), ("event", {}), ("cameo", {}), ("recipient", {"overflow": "fold"}),
-                    ("modality", {}), ("date", {}), ("trigger", {"overflow": "fold"}), ("conf", {"justify": "right"})):
-        table.add_column(col, **kw)  # type: ignore[arg-type]
+    for col, kw in (
+        ("doc", {"overflow": "fold", "max_width": 14}),
+        ("sent", {"justify": "right"}),
+        ("actor", {"overflow": "fold"}),
+        ("event", {}),
+        ("cameo", {}),
+        ("recipient", {"overflow": "fold"}),
+        ("modality", {}),
+        ("date", {}),
+        ("trigger", {"overflow": "fold"}),
+        ("conf", {"justify": "right"}),
+    ):
+        table.add_column(col, **kw)
     for ev in events:
         table.add_row(
-            ev.doc_id, str(ev.sentence_index), _actors(ev.actor), ev.event or "-",
-            f"{ev.cameo} q{ev.quad_class} {ev.goldstein:+.1f}", _actors(ev.recipient), ev.modality,
-            ev.date.isoformat() if ev.date else "-", ev.event_text, f"{ev.confidence:.2f}",
+            ev.doc_id,
+            str(ev.sentence_index),
+            _actors(ev.actor),
+            ev.event or "-",
+            f"{ev.cameo} q{ev.quad_class} {ev.goldstein:+.1f}",
+            _actors(ev.recipient),
+            ev.modality,
+            ev.date.isoformat() if ev.date else "-",
+            ev.event_text,
+            f"{ev.confidence:.2f}",
         )
     console.print(table)
 
@@ -56,4 +72,6 @@ class RunSummary:
     def print(self, err: bool = True) -> None:
         console = Console(stderr=err)
         skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items())) or "none"
-        console.print(f"[bold]coded[/bold] {self.documents} documents, {self.events} events; skipped: {skipped}")
+        console.print(
+            f"[bold]coded[/bold] {self.documents} documents, {self.events} events; skipped: {skipped}"
+        )

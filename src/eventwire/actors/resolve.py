@@ -26,38 +26,182 @@ THING_PRONOUNS = frozenset({"it", "its", "itself"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})
 # "the sides", "both countries", "the two leaders": the parties of the last interaction.
-PARTY_NOUNS = frozenset({"side", "party", "country", "nation", "leader", "minister", "president", "delegation",
-                         "government", "state", "counterpart", "official", "foreign minister", "two"})
-QUANTITY_NOUNS = frozenset({"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million",
-                            "millions", "group", "number", "some", "many", "most", "all", "members", "member",
-                            "one", "two", "three", "several", "crowd", "team", "contingent", "unit", "delegation",
-                            "representative", "representatives", "part", "majority", "rest", "band"})
+PARTY_NOUNS = frozenset(
+    {
+        "side",
+        "party",
+        "country",
+        "nation",
+        "leader",
+        "minister",
+        "president",
+        "delegation",
+        "government",
+        "state",
+        "counterpart",
+        "official",
+        "foreign minister",
+        "two",
+    }
+)
+QUANTITY_NOUNS = frozenset(
+    {
+        "thousand",
+        "thousands",
+        "hundred",
+        "hundreds",
+        "dozen",
+        "dozens",
+        "million",
+        "millions",
+        "group",
+        "number",
+        "some",
+        "many",
+        "most",
+        "all",
+        "members",
+        "member",
+        "one",
+        "two",
+        "three",
+        "several",
+        "crowd",
+        "team",
+        "contingent",
+        "unit",
+        "delegation",
+        "representative",
+        "representatives",
+        "part",
+        "majority",
+        "rest",
+        "band",
+    }
+)
 # Dependency labels that belong to a noun phrase's own modifiers (left side).
 NP_LEFT = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case", "predet"})
 ORG_KINDS = frozenset({"igo", "ngo", "mnc", "org", "group"})
 # Generic nouns that denote an actor when an organisation or country modifies them ("UN structures").
-INSTITUTION_NOUNS = frozenset({"structure", "body", "agency", "organization", "organisation", "office",
-                               "institution", "entity", "mission", "delegation", "team", "force", "group",
-                               "member", "representative", "leadership", "side", "camp", "faction", "movement",
-                               "coalition", "alliance", "bloc", "council", "committee", "commission", "branch",
-                               "wing", "unit", "staff", "people", "population", "community", "supporter",
-                               "loyalist", "fighter", "partner", "ally", "neighbor", "neighbour", "envoy",
-                               "counterpart", "authority", "state", "nation", "country", "power", "member state",
-                               "operative", "personnel", "worker", "national", "citizen", "resident"})
+INSTITUTION_NOUNS = frozenset(
+    {
+        "structure",
+        "body",
+        "agency",
+        "organization",
+        "organisation",
+        "office",
+        "institution",
+        "entity",
+        "mission",
+        "delegation",
+        "team",
+        "force",
+        "group",
+        "member",
+        "representative",
+        "leadership",
+        "side",
+        "camp",
+        "faction",
+        "movement",
+        "coalition",
+        "alliance",
+        "bloc",
+        "council",
+        "committee",
+        "commission",
+        "branch",
+        "wing",
+        "unit",
+        "staff",
+        "people",
+        "population",
+        "community",
+        "supporter",
+        "loyalist",
+        "fighter",
+        "partner",
+        "ally",
+        "neighbor",
+        "neighbour",
+        "envoy",
+        "counterpart",
+        "authority",
+        "state",
+        "nation",
+        "country",
+        "power",
+        "member state",
+        "operative",
+        "personnel",
+        "worker",
+        "national",
+        "citizen",
+        "resident",
+    }
+)
 ACTOR_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # Organisations our dictionaries do not list are still actors when their name says what they are.
 ORG_NAME_SECTORS = (
-    ("ministry", "GOV"), ("government", "GOV"), ("council", "GOV"), ("commission", "GOV"), ("committee", "GOV"),
-    ("agency", "GOV"), ("parliament", "LEG"), ("assembly", "LEG"), ("court", "JUD"), ("tribunal", "JUD"),
-    ("army", "MIL"), ("forces", "MIL"), ("navy", "MIL"), ("guard", "MIL"), ("police", "COP"),
-    ("front", "REB"), ("liberation", "REB"), ("brigade", "REB"), ("militia", "REB"), ("party", "OPP"),
-    ("movement", "OPP"), ("union", "LAB"), ("federation", "LAB"), ("association", "NGO"), ("society", "NGO"),
-    ("foundation", "NGO"), ("institute", "NGO"), ("watch", "NGO"), ("league", "NGO"), ("alliance", "OPP"),
-    ("coalition", "OPP"), ("network", "NGO"), ("bank", "BUS"), ("company", "BUS"), ("corporation", "BUS"),
-    ("group", "BUS"), ("university", "EDU"), ("church", "REL"), ("newspaper", "JRN"), ("agency", "JRN"),
+    ("ministry", "GOV"),
+    ("government", "GOV"),
+    ("council", "GOV"),
+    ("commission", "GOV"),
+    ("committee", "GOV"),
+    ("agency", "GOV"),
+    ("parliament", "LEG"),
+    ("assembly", "LEG"),
+    ("court", "JUD"),
+    ("tribunal", "JUD"),
+    ("army", "MIL"),
+    ("forces", "MIL"),
+    ("navy", "MIL"),
+    ("guard", "MIL"),
+    ("police", "COP"),
+    ("front", "REB"),
+    ("liberation", "REB"),
+    ("brigade", "REB"),
+    ("militia", "REB"),
+    ("party", "OPP"),
+    ("movement", "OPP"),
+    ("union", "LAB"),
+    ("federation", "LAB"),
+    ("association", "NGO"),
+    ("society", "NGO"),
+    ("foundation", "NGO"),
+    ("institute", "NGO"),
+    ("watch", "NGO"),
+    ("league", "NGO"),
+    ("alliance", "OPP"),
+    ("coalition", "OPP"),
+    ("network", "NGO"),
+    ("bank", "BUS"),
+    ("company", "BUS"),
+    ("corporation", "BUS"),
+    ("group", "BUS"),
+    ("university", "EDU"),
+    ("church", "REL"),
+    ("newspaper", "JRN"),
+    ("agency", "JRN"),
 )
-STATE_SECTOR_NOUNS = frozenset({"government", "ministry", "cabinet", "administration", "authorities", "authority",
-                                "regime", "army", "military", "police", "parliament", "court", "presidency"})
+STATE_SECTOR_NOUNS = frozenset(
+    {
+        "government",
+        "ministry",
+        "cabinet",
+        "administration",
+        "authorities",
+        "authority",
+        "regime",
+        "army",
+        "military",
+        "police",
+        "parliament",
+        "court",
+        "presidency",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +256,13 @@ def _norm_name(text: str) -> str:
 class DocumentActors:
     """Actor coding for one parsed document (dictionary matches + in-document memory)."""
 
-    def __init__(self, doc: Doc, matches: list[DictMatch], people: PeopleIndex | None = None,
-                 pub_date: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        matches: list[DictMatch],
+        people: PeopleIndex | None = None,
+        pub_date: dt.date | None = None,
+    ) -> None:
         self.doc = doc
         self.text = doc.text  # Doc.text joins every token: compute it once
         self.pub_date = pub_date
@@ -170,7 +319,11 @@ class DocumentActors:
         for child in root.rights:
             if child.dep_ == "appos":
                 desc_tokens.extend(t for t in child.subtree if t.i not in self._person_ents)
-        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.i not in self._person_ents:
+        if (
+            root.dep_ == "appos"
+            and root.head.pos_ in ("NOUN", "PROPN")
+            and root.head.i not in self._person_ents
+        ):
             head = root.head
             desc_tokens.extend(t for t in head.subtree if t.i < ent.start or t.i >= ent.end)
         # "X's foreign minister, Y" is covered by apposition; "Y, the X minister," too.
@@ -184,9 +337,17 @@ class DocumentActors:
         if self.people is not None and not ident.country:
             entry = self.people.lookup(name, on_date=self.pub_date)
             if entry is not None:
-                ident = ident.merged(Identity(name=entry.name, country=entry.country, sector=entry.sector,
-                                              org=entry.org, role=entry.role, kind="person",
-                                              coder=f"people:{entry.source}"))
+                ident = ident.merged(
+                    Identity(
+                        name=entry.name,
+                        country=entry.country,
+                        sector=entry.sector,
+                        org=entry.org,
+                        role=entry.role,
+                        kind="person",
+                        coder=f"people:{entry.source}",
+                    )
+                )
         return ident
 
     def _index_mentions(self) -> None:
@@ -227,8 +388,10 @@ class DocumentActors:
         if self._is_party_reference(head):
             tokens = self._np_tokens(head)
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-            return [replace(p, text=self.text[start:end], start=start, end=end, resolved_from="parties")
-                    for p in self._parties_before(head)]
+            return [
+                replace(p, text=self.text[start:end], start=start, end=end, resolved_from="parties")
+                for p in self._parties_before(head)
+            ]
         joint = self._joint_countries(head)
         if joint:
             return joint
@@ -252,11 +415,20 @@ class DocumentActors:
                 assert m is not None
                 ce = m.entry
                 start = tok.idx
-                out.append(Actor(text=self.text[start:end], start=start, end=end, name=ce.name,
-                                 country=ce.country, sector=se.sector if se else ce.sector,
-                                 role=(se.role or se.name) if se else None, kind="sector" if se else "country",
-                                 code=actor_code(ce.country, None, se.sector if se else ce.sector),
-                                 coder=f"actor:{ce.source}" + (f"+{se.source}" if se else "")))
+                out.append(
+                    Actor(
+                        text=self.text[start:end],
+                        start=start,
+                        end=end,
+                        name=ce.name,
+                        country=ce.country,
+                        sector=se.sector if se else ce.sector,
+                        role=(se.role or se.name) if se else None,
+                        kind="sector" if se else "country",
+                        code=actor_code(ce.country, None, se.sector if se else ce.sector),
+                        coder=f"actor:{ce.source}" + (f"+{se.source}" if se else ""),
+                    )
+                )
             return out
         return []
 
@@ -274,8 +446,11 @@ class DocumentActors:
                 local = self._code_tokens(extra, head_word=None)
                 if local.codable:
                     ident = local.merged(ident)
-            return self._actor(span_tokens, replace(ident, name=ident.name or ent.text),
-                               resolved=None if ident.coder in (None, "actor:title") else ident.coder)
+            return self._actor(
+                span_tokens,
+                replace(ident, name=ident.name or ent.text),
+                resolved=None if ident.coder in (None, "actor:title") else ident.coder,
+            )
         if head.pos_ == "PROPN" and head.i not in self._person_ents:
             # A surname the NER missed this time ("Recean later said"): the document's memory knows it.
             name = " ".join(t.text for t in span_tokens if t.pos_ == "PROPN" and t.i <= head.i)
@@ -295,20 +470,31 @@ class DocumentActors:
                 # "its ships", "their troops": the owner is whoever the pronoun refers to.
                 ref = self._pronoun(owner)
                 if ref is not None and (ref.country or ref.org):
-                    ident = replace(ident, country=ref.country, org=ident.org or ref.org,
-                                    name=ident.name or ref.name, kind=ident.kind or "sector")
+                    ident = replace(
+                        ident,
+                        country=ref.country,
+                        org=ident.org or ref.org,
+                        name=ident.name or ref.name,
+                        kind=ident.kind or "sector",
+                    )
         if not ident.codable:
             return None
         resolved = None
-        if ident.kind == "sector" and not ident.country and not ident.org and head.lower_ not in QUANTITY_NOUNS:
+        if (
+            ident.kind == "sector"
+            and not ident.country
+            and not ident.org
+            and head.lower_ not in QUANTITY_NOUNS
+        ):
             ident, resolved = self._resolve_definite(head, ident)
         return self._actor(span_tokens, ident, resolved=resolved)
 
     def _unlisted_org(self, head: Token) -> Identity | None:
-        """An organisation missing from the dictionaries, typed by its name ("Ceasefire Violations Committee")."""
+        """An organisation missing from the dictionaries, typed by its name ("Violations Committee")."""
         start, end = head.i, head.i + 1
-        while start > 0 and self.doc[start - 1].ent_iob_ == "I" or (start > 0 and head.ent_iob_ == "I"
-                                                                       and self.doc[start].ent_iob_ == "I"):
+        while (start > 0 and self.doc[start - 1].ent_iob_ == "I") or (
+            start > 0 and head.ent_iob_ == "I" and self.doc[start].ent_iob_ == "I"
+        ):
             start -= 1
         while end < len(self.doc) and self.doc[end].ent_iob_ == "I":
             end += 1
@@ -329,15 +515,20 @@ class DocumentActors:
         return head.pos_ == "PROPN"
 
     def _np_tokens(self, head: Token) -> list[Token]:
-        """The tokens of the noun phrase: left modifiers, plus "of"/"in" phrases of role and quantity nouns."""
+        """The noun phrase's tokens: left modifiers, plus "of"/"in" phrases of role and quantity nouns."""
         toks = [head]
         for child in head.lefts:
             if child.dep_ in NP_LEFT or (child.dep_ == "punct" and child.text in ("-", "–")):
                 toks.extend(child.subtree)
         for child in head.rights:
-            if child.dep_ in ("compound", "appos") or (child.dep_ == "punct" and child.text == "-"):
-                toks.extend(child.subtree)
-            elif child.dep_ == "prep" and child.lower_ in ("of", "in", "from", "at", "throughout", "across", "to"):
+            if (
+                child.dep_ in ("compound", "appos")
+                or (child.dep_ == "punct" and child.text == "-")
+                or (
+                    child.dep_ == "prep"
+                    and child.lower_ in ("of", "in", "from", "at", "throughout", "across", "to")
+                )
+            ):
                 toks.extend(child.subtree)
             elif child.dep_ in ("nummod", "amod") and child.i == head.i + 1:
                 toks.append(child)
@@ -388,7 +579,7 @@ class DocumentActors:
                 continue
             if prep == "to":
                 to_org = to_org or m
-            elif org is None or e.kind in ("igo", "ngo") and org.entry.kind not in ("igo", "ngo"):
+            elif org is None or (e.kind in ("igo", "ngo") and org.entry.kind not in ("igo", "ngo")):
                 org = m
         country_match = near_country[1] if near_country else None
         ident = Identity()
@@ -396,22 +587,32 @@ class DocumentActors:
         if country_match is not None:
             ce = country_match.entry
             people = ce.via == "demonym" and head_word is not None and country_match.end - 1 == head_word.i
-            ident = Identity(name=ce.name, country=ce.country, sector=ce.sector,
-                             kind="people" if people else "country")
+            ident = Identity(
+                name=ce.name, country=ce.country, sector=ce.sector, kind="people" if people else "country"
+            )
             coder_bits.append(ce.source)
         if org is not None:
             oe = org.entry
-            if country_match is None or oe.kind in ("org", "group") and not oe.country:
-                ident = Identity(name=oe.name, country=oe.country or ident.country, sector=oe.sector or ident.sector,
-                                 org=oe.org, kind=oe.kind)
+            if country_match is None or (oe.kind in ("org", "group") and not oe.country):
+                ident = Identity(
+                    name=oe.name,
+                    country=oe.country or ident.country,
+                    sector=oe.sector or ident.sector,
+                    org=oe.org,
+                    kind=oe.kind,
+                )
             else:
                 ident = replace(ident, org=ident.org or (oe.org if oe.country == ident.country else None))
             coder_bits.append(oe.source)
         if not ident.country and not ident.org:
             fallback = far_country[1] if far_country else (loc_country[1] if loc_country else None)
             if fallback is None and to_org is not None:
-                ident = Identity(name=to_org.entry.name, country=to_org.entry.country, org=to_org.entry.org,
-                                 kind=to_org.entry.kind)
+                ident = Identity(
+                    name=to_org.entry.name,
+                    country=to_org.entry.country,
+                    org=to_org.entry.org,
+                    kind=to_org.entry.kind,
+                )
                 coder_bits.append(to_org.entry.source)
             elif fallback is not None:
                 fe = fallback.entry
@@ -421,8 +622,9 @@ class DocumentActors:
             ident = ident.merged(person_ident)
         if sector is not None:
             se = sector.entry
-            ident = replace(ident, sector=se.sector or ident.sector, role=se.role or se.name,
-                            kind=ident.kind or "sector")
+            ident = replace(
+                ident, sector=se.sector or ident.sector, role=se.role or se.name, kind=ident.kind or "sector"
+            )
             coder_bits.append(se.source)
             if ident.name is None:
                 ident = replace(ident, name=se.name)
@@ -484,20 +686,32 @@ class DocumentActors:
                 continue
             if not ident.codable:
                 continue
-            return Actor(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), name=ident.name,
-                         country=ident.country, sector=ident.sector, org=ident.org, role=ident.role,
-                         kind=ident.kind, code=actor_code(ident.country, ident.org, ident.sector),
-                         resolved_from=f"pronoun:{ident.name}", coder=ident.coder)
+            return Actor(
+                text=tok.text,
+                start=tok.idx,
+                end=tok.idx + len(tok.text),
+                name=ident.name,
+                country=ident.country,
+                sector=ident.sector,
+                org=ident.org,
+                role=ident.role,
+                kind=ident.kind,
+                code=actor_code(ident.country, ident.org, ident.sector),
+                resolved_from=f"pronoun:{ident.name}",
+                coder=ident.coder,
+            )
         return None
 
     def _is_party_reference(self, head: Token) -> bool:
-        if head.lemma_.lower() not in PARTY_NOUNS or head.tag_ not in ("NNS", "NNPS", "CD"):
-            if not (head.lower_ in ("two", "both") and head.dep_ in ("nsubj", "nsubjpass")):
-                return False
+        if (head.lemma_.lower() not in PARTY_NOUNS or head.tag_ not in ("NNS", "NNPS", "CD")) and not (
+            head.lower_ in ("two", "both") and head.dep_ in ("nsubj", "nsubjpass")
+        ):
+            return False
         dets = {c.lower_ for c in head.lefts}
         return bool(dets & {"the", "both", "two", "all"}) and not any(
             self.match_at.get(c.i) is not None and self.match_at[c.i].entry.kind != "sector"
-            for c in head.subtree if c.i != head.i
+            for c in head.subtree
+            if c.i != head.i
         )
 
     def note_parties(self, actors: list[Actor]) -> None:
@@ -521,10 +735,27 @@ class DocumentActors:
                 found.append(ident)
             if len(found) == 2:
                 break
-        return [Actor(text=head.text, start=head.idx, end=head.idx + len(head.text), name=f.name,
-                      country=f.country, sector=f.sector, org=f.org, role=f.role, kind=f.kind,
-                      code=actor_code(f.country, f.org, f.sector), resolved_from="parties", coder=f.coder)
-                for f in reversed(found)] if len(found) == 2 else []
+        return (
+            [
+                Actor(
+                    text=head.text,
+                    start=head.idx,
+                    end=head.idx + len(head.text),
+                    name=f.name,
+                    country=f.country,
+                    sector=f.sector,
+                    org=f.org,
+                    role=f.role,
+                    kind=f.kind,
+                    code=actor_code(f.country, f.org, f.sector),
+                    resolved_from="parties",
+                    coder=f.coder,
+                )
+                for f in reversed(found)
+            ]
+            if len(found) == 2
+            else []
+        )
 
     def _resolve_definite(self, head: Token, ident: Identity) -> tuple[Identity, str | None]:
         """ "the minister" -> the last person with that role; "the government" -> the document's country."""
@@ -532,14 +763,25 @@ class DocumentActors:
         pos = bisect_left(self._offsets, head.idx)
         is_definite = any(c.lower_ in ("the", "this", "that") for c in head.lefts)
         for j in range(pos - 1, -1, -1):
-            off, cand, kind = self._timeline[j]
-            if kind == "person" and role and cand.role and role in cand.role.lower() and is_definite \
-                    and head.tag_ in ("NN", "NNP"):
+            _, cand, kind = self._timeline[j]
+            if (
+                kind == "person"
+                and role
+                and cand.role
+                and role in cand.role.lower()
+                and is_definite
+                and head.tag_ in ("NN", "NNP")
+            ):
                 return cand, f"role:{cand.name}"
         if is_definite and head.lemma_.lower() in STATE_SECTOR_NOUNS:
             for j in range(pos - 1, -1, -1):
                 cand = self._timeline[j][1]
-                if cand.country and len(cand.country) == 3 and cand.country.isalpha() and cand.kind == "country":
+                if (
+                    cand.country
+                    and len(cand.country) == 3
+                    and cand.country.isalpha()
+                    and cand.kind == "country"
+                ):
                     return replace(ident, country=cand.country), f"context:{cand.name}"
         return ident, None
 

@@ -50,7 +50,9 @@ class DocumentInput:
 
 @lru_cache(maxsize=1)
 def _context_table() -> tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...]:
-    text = resources.files("eventwire").joinpath("data", "lexicon", "contexts.tsv").read_text(encoding="utf-8")
+    text = (
+        resources.files("eventwire").joinpath("data", "lexicon", "contexts.tsv").read_text(encoding="utf-8")
+    )
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or line.startswith("context\t"):
@@ -75,12 +77,22 @@ def _is_title(sent: Span) -> bool:
     """A headline line: no final punctuation, followed by a line break."""
     text = sent.text
     body = text.rstrip()
-    return text != body and "\n" in text[len(body):] and body[-1:] not in ".!?\"”'’"
+    return text != body and "\n" in text[len(body) :] and body[-1:] not in ".!?\"”'’"
 
 
-def _event_id(doc_id: str, sent_i: int, start: int, cameo: str, actors: list[Actor], recips: list[Actor]) -> str:
-    key = "|".join([doc_id, str(sent_i), str(start), cameo, ",".join(a.code or "" for a in actors),
-                    ",".join(a.code or "" for a in recips)])
+def _event_id(
+    doc_id: str, sent_i: int, start: int, cameo: str, actors: list[Actor], recips: list[Actor]
+) -> str:
+    key = "|".join(
+        [
+            doc_id,
+            str(sent_i),
+            str(start),
+            cameo,
+            ",".join(a.code or "" for a in actors),
+            ",".join(a.code or "" for a in recips),
+        ]
+    )
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -149,8 +161,11 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
         seen: set[tuple[str, str, str]] = set()
         for c in cands:
             actors = c.actors
-            recips = [r for r in c.recipients
-                      if not any(r.code == a.code and (r.name == a.name or a.kind == r.kind) for a in actors)]
+            recips = [
+                r
+                for r in c.recipients
+                if not any(r.code == a.code and (r.name == a.name or a.kind == r.kind) for a in actors)
+            ]
             if not actors and config.require_actor:
                 continue
             coder_notes = list(c.coder)
@@ -161,8 +176,13 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
                 mention = inp.date_of(c.trigger, inp.pub_date, sent)
                 if mention is not None:
                     date, date_text, date_rule = mention.date, mention.text, f"date:{mention.rule}"
-                    if date and inp.pub_date and date > inp.pub_date and modality == "asserted" \
-                            and token_tense(c.anchor) != "past":
+                    if (
+                        date
+                        and inp.pub_date
+                        and date > inp.pub_date
+                        and modality == "asserted"
+                        and token_tense(c.anchor) != "past"
+                    ):
                         modality = "future"
             if config.include_modalities is not None and modality not in config.include_modalities:
                 continue

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 def _is_speech(tok: Token, lexicon: Lexicon) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and any(g.cls == "SPEECH" for g in lexicon.governor(tok.lemma_.lower(), "V"))
+    return tok.pos_ in ("VERB", "AUX") and any(
+        g.cls == "SPEECH" for g in lexicon.governor(tok.lemma_.lower(), "V")
+    )
 
 
 def _subject(v: Token) -> Token | None:
@@ -59,32 +61,54 @@ def _record(verb: Token, speaker: Token, actors: DocumentActors) -> Attribution:
     if outlet_tok is not None:
         o_start, o_end = _phrase(outlet_tok)
         outlet = actors.text[o_start:o_end]
-    return Attribution(text=actors.text[start:end], start=start, end=end,
-                       source=coded[0] if coded else None, outlet=outlet)
+    return Attribution(
+        text=actors.text[start:end], start=start, end=end, source=coded[0] if coded else None, outlet=outlet
+    )
 
 
 def find_attribution(tok: Token, lexicon: Lexicon, actors: DocumentActors, sent: Span) -> Attribution | None:
-    """The attribution of the event whose trigger (or composing governor) is ``tok``, if the text gives one."""
+    """The attribution of the event whose trigger (or governor) is ``tok``, if the text gives one."""
     cur = tok
     clause_root = tok
     for _ in range(12):
         head = cur.head
         if head.i == cur.i:
             break
-        if cur.dep_ in ("ccomp", "parataxis", "dobj", "xcomp", "prep") and _is_speech(head, lexicon) \
-                and head.i != tok.i:
+        if (
+            cur.dep_ in ("ccomp", "parataxis", "dobj", "xcomp", "prep")
+            and _is_speech(head, lexicon)
+            and head.i != tok.i
+        ):
             speaker = _subject(head)
             if speaker is not None:
                 return _record(head, speaker, actors)
-        if cur.dep_ in ("conj", "xcomp", "ccomp", "advcl", "acl", "relcl", "pcomp", "prep", "pobj", "dobj",
-                        "nsubj", "nsubjpass", "attr", "appos"):
+        if cur.dep_ in (
+            "conj",
+            "xcomp",
+            "ccomp",
+            "advcl",
+            "acl",
+            "relcl",
+            "pcomp",
+            "prep",
+            "pobj",
+            "dobj",
+            "nsubj",
+            "nsubjpass",
+            "attr",
+            "appos",
+        ):
             clause_root = head
         cur = head
     # A trailing "..., X said" / "..., X told Y" attached below the event's clause.
     for root in (tok, clause_root):
         for c in root.children:
-            if c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and _is_speech(c, lexicon) and c.i > tok.i and \
-                    not any(g.dep_ == "ccomp" for g in c.children):
+            if (
+                c.dep_ in ("parataxis", "ccomp", "advcl", "conj")
+                and _is_speech(c, lexicon)
+                and c.i > tok.i
+                and not any(g.dep_ == "ccomp" for g in c.children)
+            ):
                 speaker = _subject(c)
                 if speaker is not None:
                     return _record(c, speaker, actors)
@@ -99,6 +123,10 @@ def find_attribution(tok: Token, lexicon: Lexicon, actors: DocumentActors, sent:
                             start, end = _phrase(p)
                             if coded:
                                 start, end = coded[0].start, coded[0].end
-                            return Attribution(text=actors.text[start:end], start=start, end=end,
-                                               source=coded[0] if coded else None)
+                            return Attribution(
+                                text=actors.text[start:end],
+                                start=start,
+                                end=end,
+                                source=coded[0] if coded else None,
+                            )
     return None

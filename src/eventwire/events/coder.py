@@ -23,32 +23,204 @@ if TYPE_CHECKING:
 VERB_POS = frozenset({"VERB"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
 COMPOSING = frozenset({"APPEAL", "DEMAND", "INTENT", "PLAN", "REFUSE", "THREATEN"})
-# Verbs whose object is an event noun that they only report as carried out ("held talks", "launched an attack").
-LIGHT_VERBS = frozenset({
-    "hold", "have", "conduct", "carry", "launch", "stage", "mount", "make", "pay", "begin", "start", "continue",
-    "resume", "open", "lead", "organize", "organise", "join", "attend", "impose", "declare", "provide", "give",
-    "extend", "send", "deliver", "issue", "file", "lodge", "take", "unleash", "wage", "intensify", "step",
-    "escalate", "perform", "undertake", "initiate", "execute", "commit", "orchestrate", "deploy", "announce",
-    "go", "call", "convene", "host", "complete", "order", "approve", "sign", "slap", "level", "express",
-    "voice", "grant", "offer", "receive", "allocate", "donate", "pledge", "renew", "repeat", "reiterate",
-})
+# Verbs whose event-noun object they only report as carried out ("held talks", "launched an attack").
+LIGHT_VERBS = frozenset(
+    {
+        "hold",
+        "have",
+        "conduct",
+        "carry",
+        "launch",
+        "stage",
+        "mount",
+        "make",
+        "pay",
+        "begin",
+        "start",
+        "continue",
+        "resume",
+        "open",
+        "lead",
+        "organize",
+        "organise",
+        "join",
+        "attend",
+        "impose",
+        "declare",
+        "provide",
+        "give",
+        "extend",
+        "send",
+        "deliver",
+        "issue",
+        "file",
+        "lodge",
+        "take",
+        "unleash",
+        "wage",
+        "intensify",
+        "step",
+        "escalate",
+        "perform",
+        "undertake",
+        "initiate",
+        "execute",
+        "commit",
+        "orchestrate",
+        "deploy",
+        "announce",
+        "go",
+        "call",
+        "convene",
+        "host",
+        "complete",
+        "order",
+        "approve",
+        "sign",
+        "slap",
+        "level",
+        "express",
+        "voice",
+        "grant",
+        "offer",
+        "receive",
+        "allocate",
+        "donate",
+        "pledge",
+        "renew",
+        "repeat",
+        "reiterate",
+    }
+)
 # Verbs of which an event noun is the subject when the event is reported to have occurred.
-OCCURRENCE_VERBS = frozenset({
-    "take", "happen", "occur", "begin", "start", "continue", "resume", "end", "erupt", "break", "kill", "wound",
-    "injure", "hit", "target", "damage", "destroy", "leave", "claim", "come", "go", "rock", "shake", "be",
-    "focus", "center", "centre", "concentrate", "cover", "last", "conclude", "open", "close", "follow",
-})
-ACCUSING = frozenset({"accuse", "blame", "charge", "suspect", "convict", "condemn", "criticize", "criticise",
-                      "praise", "thank", "congratulate", "punish", "sanction", "fault"})
-OBJECT_CONTROL = frozenset({"urge", "ask", "call", "encourage", "press", "implore", "beg", "exhort", "invite",
-                            "order", "force", "help", "allow", "permit", "persuade", "require", "tell", "warn",
-                            "advise", "instruct", "direct", "request"})
+OCCURRENCE_VERBS = frozenset(
+    {
+        "take",
+        "happen",
+        "occur",
+        "begin",
+        "start",
+        "continue",
+        "resume",
+        "end",
+        "erupt",
+        "break",
+        "kill",
+        "wound",
+        "injure",
+        "hit",
+        "target",
+        "damage",
+        "destroy",
+        "leave",
+        "claim",
+        "come",
+        "go",
+        "rock",
+        "shake",
+        "be",
+        "focus",
+        "center",
+        "centre",
+        "concentrate",
+        "cover",
+        "last",
+        "conclude",
+        "open",
+        "close",
+        "follow",
+    }
+)
+ACCUSING = frozenset(
+    {
+        "accuse",
+        "blame",
+        "charge",
+        "suspect",
+        "convict",
+        "condemn",
+        "criticize",
+        "criticise",
+        "praise",
+        "thank",
+        "congratulate",
+        "punish",
+        "sanction",
+        "fault",
+    }
+)
+OBJECT_CONTROL = frozenset(
+    {
+        "urge",
+        "ask",
+        "call",
+        "encourage",
+        "press",
+        "implore",
+        "beg",
+        "exhort",
+        "invite",
+        "order",
+        "force",
+        "help",
+        "allow",
+        "permit",
+        "persuade",
+        "require",
+        "tell",
+        "warn",
+        "advise",
+        "instruct",
+        "direct",
+        "request",
+    }
+)
 ARMED_SECTORS = frozenset({"MIL", "REB", "INS", "UAF", "COP", "SPY", "PAR", "SEP", "MIL-REB"})
-CIVIL_SECTORS = frozenset({"CVL", "OPP", "LAB", "EDU", "HLH", "MED", "JRN", "REL", "REF", "BUS", "AGR", "ELI",
-                           "NGO", "ENV", "HRI", "MOD", "RAD", "CRM"})
+CIVIL_SECTORS = frozenset(
+    {
+        "CVL",
+        "OPP",
+        "LAB",
+        "EDU",
+        "HLH",
+        "MED",
+        "JRN",
+        "REL",
+        "REF",
+        "BUS",
+        "AGR",
+        "ELI",
+        "NGO",
+        "ENV",
+        "HRI",
+        "MOD",
+        "RAD",
+        "CRM",
+    }
+)
 STATE_SECTORS = frozenset({"GOV", "LEG", "JUD", "ELI", "MIL", "COP", "SPY"})
-DOMESTIC_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG", "OPP", "CVL", "REB", "EDU", "LAB", "MED", "JRN",
-                              "BUS", "REL", "HLH", "ELI", "SPY", "UAF"})
+DOMESTIC_SECTORS = frozenset(
+    {
+        "GOV",
+        "COP",
+        "MIL",
+        "JUD",
+        "LEG",
+        "OPP",
+        "CVL",
+        "REB",
+        "EDU",
+        "LAB",
+        "MED",
+        "JRN",
+        "BUS",
+        "REL",
+        "HLH",
+        "ELI",
+        "SPY",
+        "UAF",
+    }
+)
 # Event roots whose missing recipient is not looked for inside the clause (meetings are often reciprocal and
 # name a venue; violence and protest name their targets in fixed places).
 SUBTREE_RECIPIENT_EXCLUDED = ("01", "04", "09", "14", "15", "18", "19", "20")
@@ -61,17 +233,48 @@ NOUN_RECIPIENT_DEFAULT = ("prep:to", "prep:with", "prep:against", "prep:on", "be
 VERB_ACTOR_DEFAULT = ("subj",)
 VERB_RECIPIENT_DEFAULT = ("dobj", "dative")
 # Nouns that package an event named by their compound ("a mediation mission", "a bombing campaign").
-CONTAINER_NOUNS = frozenset({"effort", "mission", "campaign", "operation", "process", "initiative", "drive", "bid",
-                             "round", "programme", "program", "attempt", "exercise", "action", "plan", "talk"})
-MOTION_VERBS = frozenset({"return", "travel", "arrive", "go", "head", "fly", "come", "gather", "meet", "converge",
-                          "leave", "set"})
-ENGAGE_VERBS = frozenset({"engage", "involve", "participate", "take", "join", "partake", "persist", "continue"})
+CONTAINER_NOUNS = frozenset(
+    {
+        "effort",
+        "mission",
+        "campaign",
+        "operation",
+        "process",
+        "initiative",
+        "drive",
+        "bid",
+        "round",
+        "programme",
+        "program",
+        "attempt",
+        "exercise",
+        "action",
+        "plan",
+        "talk",
+    }
+)
+MOTION_VERBS = frozenset(
+    {"return", "travel", "arrive", "go", "head", "fly", "come", "gather", "meet", "converge", "leave", "set"}
+)
+ENGAGE_VERBS = frozenset(
+    {"engage", "involve", "participate", "take", "join", "partake", "persist", "continue"}
+)
 VIOLENT_ROOTS = ("18", "19", "20")
 # Acts only authorities perform: a passive report of one names its doer by the place ("arrested in Lebanon").
-AUTHORITY_ACTS = {"173": "COP", "174": "GOV", "172": "GOV", "1721": "GOV", "1722": "GOV", "1723": "GOV",
-                  "1724": "GOV", "116": "JUD", "175": "COP"}
-CONFLICT_VERBS_TAKING_NOUN_SUBJECT = frozenset({"kill", "wound", "injure", "hit", "target", "damage", "destroy",
-                                                "leave", "claim", "strike", "rock"})
+AUTHORITY_ACTS = {
+    "173": "COP",
+    "174": "GOV",
+    "172": "GOV",
+    "1721": "GOV",
+    "1722": "GOV",
+    "1723": "GOV",
+    "1724": "GOV",
+    "116": "JUD",
+    "175": "COP",
+}
+CONFLICT_VERBS_TAKING_NOUN_SUBJECT = frozenset(
+    {"kill", "wound", "injure", "hit", "target", "damage", "destroy", "leave", "claim", "strike", "rock"}
+)
 
 
 @dataclass
@@ -99,7 +302,7 @@ class Candidate:
 
     @property
     def depth(self) -> int:
-        """How deep the event sits below the sentence root (main-clause events are what a sentence reports)."""
+        """How deep the event sits below the sentence root (main-clause events are what it reports)."""
         tok, n = self.anchor, 0
         while tok.head.i != tok.i and n < 12:
             tok, n = tok.head, n + 1
@@ -128,8 +331,11 @@ class SentenceCoder:
                 cand = self._triggered(tok, consumed)
             if cand is not None:
                 out.append(cand)
-        out = [c for c in out
-               if (c.governor.i not in consumed if c.governor is not None else c.trigger.i not in consumed)]
+        out = [
+            c
+            for c in out
+            if (c.governor.i not in consumed if c.governor is not None else c.trigger.i not in consumed)
+        ]
         for c in out:
             self._refine(c)
             self._fill_recipient(c)
@@ -151,19 +357,34 @@ class SentenceCoder:
         for t in (anchor, c.trigger):
             for ch in t.children:
                 if ch.dep_ in ("nsubj", "nsubjpass", "csubj", "agent", "punct", "cc") or (
-                        ch.dep_ in ("ccomp", "parataxis", "advcl") and ch.i < anchor.i):
+                    ch.dep_ in ("ccomp", "parataxis", "advcl") and ch.i < anchor.i
+                ):
                     skip.update(x.i for x in ch.subtree)
         spans = [(a.start, a.end) for a in c.actors]
         codes = {a.code for a in c.actors}
         for tok in anchor.subtree:
             if tok.i in skip or tok.i == anchor.i or tok.pos_ not in ("PROPN", "NOUN", "PRON"):
                 continue
-            if tok.dep_ not in ("pobj", "dobj", "conj", "appos", "poss", "dative", "nsubj", "compound", "amod"):
+            if tok.dep_ not in (
+                "pobj",
+                "dobj",
+                "conj",
+                "appos",
+                "poss",
+                "dative",
+                "nsubj",
+                "compound",
+                "amod",
+            ):
                 continue
             if any(s <= tok.idx < e for s, e in spans):
                 continue
-            found = [a for a in self._np_actors(tok) if a.code and a.code not in codes and a.kind != "person"
-                     or a.kind == "person" and a.code and a.code not in codes]
+            found = [
+                a
+                for a in self._np_actors(tok)
+                if (a.code and a.code not in codes and a.kind != "person")
+                or (a.kind == "person" and a.code and a.code not in codes)
+            ]
             if found:
                 c.recipients = found[:1]
                 c.coder.append("recipient:subtree")
@@ -176,12 +397,15 @@ class SentenceCoder:
         domestic body (police arresting protesters), the document's dominant country. Each fill is marked in
         ``resolved_from`` so a user can tell inferred countries from stated ones.
         """
+
         def needs(a: Actor) -> bool:
             return not a.country and not a.org and bool(a.sector) and a.kind in ("sector", "people", None)
 
         if not any(needs(a) for a in (*c.actors, *c.recipients)):
             return
-        place = self._loc_actors(c.trigger) or (self._loc_actors(c.anchor) if c.anchor is not c.trigger else [])
+        place = self._loc_actors(c.trigger) or (
+            self._loc_actors(c.anchor) if c.anchor is not c.trigger else []
+        )
         if not place and c.anchor.dep_ in ("advcl", "conj", "xcomp") and c.anchor.head.i != c.anchor.i:
             place = self._loc_actors(c.anchor.head)  # "launched an attack on Kyiv, killing 12 people"
         loc = place[0].country if place else None
@@ -189,22 +413,47 @@ class SentenceCoder:
 
         def fill(group: list[Actor], other: list[Actor]) -> list[Actor]:
             out = []
-            peer = None if violent else next(
-                (o.country for o in other if o.country and len(o.country) == 3 and o.country.isalpha()
-                 and o.country not in ("IGO", "NGO", "MNC", "IMG") and o.sector in AUTHORITY_SECTORS), None)
+            peer = (
+                None
+                if violent
+                else next(
+                    (
+                        o.country
+                        for o in other
+                        if o.country
+                        and len(o.country) == 3
+                        and o.country.isalpha()
+                        and o.country not in ("IGO", "NGO", "MNC", "IMG")
+                        and o.sector in AUTHORITY_SECTORS
+                    ),
+                    None,
+                )
+            )
             for a in group:
                 if needs(a):
                     if loc:
-                        a = replace(a, country=loc, code=actor_code(loc, a.org, a.sector),
-                                    resolved_from=a.resolved_from or f"location:{place[0].name}")
+                        a = replace(
+                            a,
+                            country=loc,
+                            code=actor_code(loc, a.org, a.sector),
+                            resolved_from=a.resolved_from or f"location:{place[0].name}",
+                        )
                     elif peer:
-                        a = replace(a, country=peer, code=actor_code(peer, a.org, a.sector),
-                                    resolved_from=a.resolved_from or "peer-country")
+                        a = replace(
+                            a,
+                            country=peer,
+                            code=actor_code(peer, a.org, a.sector),
+                            resolved_from=a.resolved_from or "peer-country",
+                        )
                     else:
                         dom = self.actors.dominant_country()
                         if dom:
-                            a = replace(a, country=dom, code=actor_code(dom, a.org, a.sector),
-                                        resolved_from=a.resolved_from or "document-country")
+                            a = replace(
+                                a,
+                                country=dom,
+                                code=actor_code(dom, a.org, a.sector),
+                                resolved_from=a.resolved_from or "document-country",
+                            )
                 out.append(a)
             return out
 
@@ -215,15 +464,24 @@ class SentenceCoder:
         verb = next((t for t in c.tokens if t.pos_ in ("VERB", "AUX")), c.anchor)
         root = c.cameo[:2]
         aux = {a.lower_ for a in verb.children if a.dep_ == "aux"}
-        if c.governor is None and c.modality == "negated" and aux & {"will", "would", "wo", "'ll", "shall"} \
-                and root in ("03", "04", "05", "06", "07", "08"):
+        if (
+            c.governor is None
+            and c.modality == "negated"
+            and aux & {"will", "would", "wo", "'ll", "shall"}
+            and root in ("03", "04", "05", "06", "07", "08")
+        ):
             # "X will not attend the talks" is a refusal (a stated decision), not a non-event.
             new = self.lex.transform(c.cameo, "REFUSE")
             c.coder.append(f"refusal:{c.cameo}->{new}")
             c.cameo, c.modality, c.speech_act = new, "asserted", True
-        elif c.modality == "future" and c.governor is None and any(
+        elif (
+            c.modality == "future"
+            and c.governor is None
+            and any(
                 ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
-                for ch in verb.children):
+                for ch in verb.children
+            )
+        ):
             # "X will withdraw its force unless Y ...": a conditional promise of action is a threat.
             new = self.lex.transform(c.cameo, "THREATEN")
             c.coder.append(f"conditional-threat:{c.cameo}->{new}")
@@ -231,11 +489,22 @@ class SentenceCoder:
         if c.cameo == "150" and len({a.country for a in c.actors if a.country}) >= 2:
             c.coder.append("joint:150->062")
             c.cameo = "062"
-        if root in ("18", "19") and c.recipients and (
-                any(a.sector == "COP" for a in c.actors) and all(
-                    r.sector in ("CVL", "OPP", "EDU", "LAB") or r.kind == "people" for r in c.recipients)
-                or any(a.sector in ("COP", "MIL") for a in c.actors) and all(
-                    any(w in (r.role or r.text).lower() for w in DISSENT_WORDS) for r in c.recipients)):
+        if (
+            root in ("18", "19")
+            and c.recipients
+            and (
+                (
+                    any(a.sector == "COP" for a in c.actors)
+                    and all(
+                        r.sector in ("CVL", "OPP", "EDU", "LAB") or r.kind == "people" for r in c.recipients
+                    )
+                )
+                or (
+                    any(a.sector in ("COP", "MIL") for a in c.actors)
+                    and all(any(w in (r.role or r.text).lower() for w in DISSENT_WORDS) for r in c.recipients)
+                )
+            )
+        ):
             c.coder.append(f"repression:{c.cameo}->175")
             c.cameo = "175"
 
@@ -260,18 +529,36 @@ class SentenceCoder:
         protest_anchors = {t.i for c in cands if c.cameo[:2] == "14" for t in c.tokens}
         keep: list[Candidate] = []
         for c in cands:
-            if c.cameo[:2] in ("02", "10", "11", "14") and protest_anchors and \
-                    not any(t.i in protest_anchors for t in c.tokens) and self._below(c.anchor, protest_anchors):
+            if (
+                c.cameo[:2] in ("02", "10", "11", "14")
+                and protest_anchors
+                and not any(t.i in protest_anchors for t in c.tokens)
+                and self._below(c.anchor, protest_anchors)
+            ):
                 continue
             keep.append(c)
-        keep = [c for c in keep if not any(
-            o is not c and o.cameo[:2] == c.cameo[:2] and c.anchor.head.i == o.anchor.i
-            and c.anchor.dep_ in ("xcomp", "advcl") and c.anchor.i > o.anchor.i
-            for o in keep)]  # "travel to Washington to meet Biden", "summoned the ambassador to protest"
+        keep = [
+            c
+            for c in keep
+            if not any(
+                o is not c
+                and o.cameo[:2] == c.cameo[:2]
+                and c.anchor.head.i == o.anchor.i
+                and c.anchor.dep_ in ("xcomp", "advcl")
+                and c.anchor.i > o.anchor.i
+                for o in keep
+            )
+        ]  # "travel to Washington to meet Biden", "summoned the ambassador to protest"
         out: list[Candidate] = []
         for c in keep:
-            purposes = [p for p in keep if p is not c and p.cameo[:2] == "17" and p.anchor.head.i == c.anchor.i
-                        and p.anchor.dep_ in ("xcomp", "advcl")]
+            purposes = [
+                p
+                for p in keep
+                if p is not c
+                and p.cameo[:2] == "17"
+                and p.anchor.head.i == c.anchor.i
+                and p.anchor.dep_ in ("xcomp", "advcl")
+            ]
             if c.cameo[:2] in ("18", "19") and purposes:
                 continue
             out.append(c)
@@ -282,8 +569,12 @@ class SentenceCoder:
     def lemma(self, tok: Token) -> str:
         """The token's lemma, mended where the small model clips it ("staged" -> "stag" -> "stage")."""
         lemma = tok.lemma_.lower()
-        if tok.pos_ == "VERB" and lemma not in LIGHT_VERBS and (lemma, "V") not in self.lex.triggers \
-                and (lemma + "e", "V") in self.lex.triggers or (tok.pos_ == "VERB" and lemma + "e" in LIGHT_VERBS):
+        if (
+            tok.pos_ == "VERB"
+            and lemma not in LIGHT_VERBS
+            and (lemma, "V") not in self.lex.triggers
+            and (lemma + "e", "V") in self.lex.triggers
+        ) or (tok.pos_ == "VERB" and lemma + "e" in LIGHT_VERBS):
             return lemma + "e"
         return lemma
 
@@ -334,7 +625,9 @@ class SentenceCoder:
                 if c.dep_ == "compound" and c.pos_ == "NOUN":
                     # "military aid program": the compound names what the program is.
                     keys.add(c.lemma_.lower())
-                    keys.update(f"{m.lower_} {c.lemma_.lower()}" for m in c.lefts if m.dep_ in ("amod", "compound"))
+                    keys.update(
+                        f"{m.lower_} {c.lemma_.lower()}" for m in c.lefts if m.dep_ in ("amod", "compound")
+                    )
         for c in noun.rights:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in c.children:
@@ -375,9 +668,14 @@ class SentenceCoder:
                 if not any(ch.dep_ in ("prep", "agent") and ch.lower_ in c.values for ch in tok.children):
                     return False
             elif kind == "pobj":
-                if not any(ch.dep_ == "prep" and ch.lower_ == c.key and any(
-                        p.dep_ == "pobj" and self._in(self._keys(p), c.values, c.classes) for p in ch.children)
-                        for ch in tok.children):
+                if not any(
+                    ch.dep_ == "prep"
+                    and ch.lower_ == c.key
+                    and any(
+                        p.dep_ == "pobj" and self._in(self._keys(p), c.values, c.classes) for p in ch.children
+                    )
+                    for ch in tok.children
+                ):
                     return False
             elif kind == "prt":
                 if not any(ch.dep_ == "prt" and ch.lower_ in c.values for ch in tok.children):
@@ -389,7 +687,9 @@ class SentenceCoder:
                 target = tok if rule.pos == "N" else self._obj(tok)
                 if target is None:
                     return False
-                mods = {ch.lemma_.lower() for ch in target.children if ch.dep_ in ("compound", "amod", "nmod")}
+                mods = {
+                    ch.lemma_.lower() for ch in target.children if ch.dep_ in ("compound", "amod", "nmod")
+                }
                 mods |= {ch.lower_ for ch in target.children if ch.dep_ in ("compound", "amod", "nmod")}
                 if not mods & c.values:
                     return False
@@ -469,7 +769,7 @@ class SentenceCoder:
         return []
 
     def _children_by_prep(self, tok: Token, prep: str) -> list[Token]:
-        out = []
+        out: list[Token] = []
         for c in tok.children:
             if c.dep_ in ("prep", "agent") and c.lower_ == prep:
                 out.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
@@ -499,8 +799,12 @@ class SentenceCoder:
             return [obj] if obj is not None else []
         if part == "dative":
             return [c for c in h.children if c.dep_ == "dative" and c.pos_ != "ADP"] + [
-                p for c in h.children if c.dep_ == "dative" and c.pos_ == "ADP" for p in c.children
-                if p.dep_ == "pobj"]
+                p
+                for c in h.children
+                if c.dep_ == "dative" and c.pos_ == "ADP"
+                for p in c.children
+                if p.dep_ == "pobj"
+            ]
         if part.startswith("prep:"):
             return self._children_by_prep(h, part[5:])
         if part == "between":
@@ -525,8 +829,9 @@ class SentenceCoder:
             return []
         return []
 
-    def _slot_actors(self, tok: Token, slots: Iterable[str], rule: TriggerRule | None,
-                     exclude: Iterable[Actor] = ()) -> list[Actor]:
+    def _slot_actors(
+        self, tok: Token, slots: Iterable[str], rule: TriggerRule | None, exclude: Iterable[Actor] = ()
+    ) -> list[Actor]:
         excluded = {(a.code, a.start) for a in exclude}
         for slot in slots:
             if slot == "none":
@@ -547,7 +852,7 @@ class SentenceCoder:
         return []
 
     def _inner_actors(self, head: Token) -> list[Actor]:
-        """Actors inside a non-actor phrase: "cooperation with WHO", "Israel's actions", "the EU's decision"."""
+        """Actors inside a non-actor phrase: "cooperation with WHO", "Israel's actions"."""
         out: list[Actor] = []
         for c in head.children:
             if c.dep_ == "poss":
@@ -558,8 +863,10 @@ class SentenceCoder:
             elif c.dep_ == "prep" and c.lower_ in ("with", "of", "by", "between", "from"):
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        out.extend(self._np_actors(p) or [a for pp in p.children if pp.dep_ == "poss"
-                                                           for a in self._np_actors(pp)])
+                        out.extend(
+                            self._np_actors(p)
+                            or [a for pp in p.children if pp.dep_ == "poss" for a in self._np_actors(pp)]
+                        )
         return out
 
     def _loc_actors(self, tok: Token) -> list[Actor]:
@@ -595,8 +902,15 @@ class SentenceCoder:
     # -- governors ----------------------------------------------------------------------------------
 
     def _governor_rows(self, tok: Token) -> tuple[Governor, ...]:
-        pos = "V" if tok.pos_ in ("VERB", "AUX") else "A" if tok.pos_ == "ADJ" else "N" if tok.pos_ in NOUN_POS \
+        pos = (
+            "V"
+            if tok.pos_ in ("VERB", "AUX")
+            else "A"
+            if tok.pos_ == "ADJ"
+            else "N"
+            if tok.pos_ in NOUN_POS
             else None
+        )
         if pos is None:
             return ()
         return self.lex.governor(self.lemma(tok), pos)
@@ -670,8 +984,12 @@ class SentenceCoder:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in ("of", "for"):
                     for p in c.children:
-                        if p.dep_ == "pobj" and depth < 2 and tok.lemma_.lower() in (
-                                "issue", "question", "matter", "idea", "prospect", "plan", "process"):
+                        if (
+                            p.dep_ == "pobj"
+                            and depth < 2
+                            and tok.lemma_.lower()
+                            in ("issue", "question", "matter", "idea", "prospect", "plan", "process")
+                        ):
                             inner = self._event_of(p, depth + 1)
                             if inner is not None:
                                 return inner
@@ -682,8 +1000,9 @@ class SentenceCoder:
         for c in speech.children:
             if c.dep_ != "ccomp":
                 continue
-            if any(a.dep_ == "aux" and a.lower_ in ("must", "should") for a in c.children) and \
-                    not any(a.dep_ == "neg" for a in c.children):
+            if any(a.dep_ == "aux" and a.lower_ in ("must", "should") for a in c.children) and not any(
+                a.dep_ == "neg" for a in c.children
+            ):
                 return c
             if c.lemma_.lower() in ("have", "need") and any(x.dep_ == "xcomp" for x in c.children):
                 return next(x for x in c.children if x.dep_ == "xcomp")
@@ -694,8 +1013,11 @@ class SentenceCoder:
         actors = [a for h in subj for a in self._np_actors(h)]
         if not actors:
             return None
-        addressee = [c for c in (clause.children if clause.dep_ != "xcomp" else clause.head.children)
-                     if c.dep_ in ("nsubj", "nsubjpass")]
+        addressee = [
+            c
+            for c in (clause.children if clause.dep_ != "xcomp" else clause.head.children)
+            if c.dep_ in ("nsubj", "nsubjpass")
+        ]
         recipients = [a for h in addressee for a in self._np_actors(h)]
         found = self._event_of(clause, depth=0)
         if found is not None:
@@ -709,9 +1031,18 @@ class SentenceCoder:
         notes = [f"obligation:{tok.lemma_}+{clause.lemma_}", *c_notes]
         if c_code:
             notes.append(f"intent:{c_code}->{code}")
-        return Candidate(trigger=c_tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
-                         coder=notes + mnotes, tokens=sorted({tok, c_tok}, key=lambda t: t.i), governor=tok,
-                         specific=True, speech_act=True)
+        return Candidate(
+            trigger=c_tok,
+            cameo=code,
+            actors=actors,
+            recipients=recipients,
+            modality=mod,
+            coder=notes + mnotes,
+            tokens=sorted({tok, c_tok}, key=lambda t: t.i),
+            governor=tok,
+            specific=True,
+            speech_act=True,
+        )
 
     def _governed(self, tok: Token, consumed: set[int]) -> Candidate | None:
         govs = self._governor_rows(tok)
@@ -751,15 +1082,28 @@ class SentenceCoder:
             return self._compose(tok, gov, c_tok, code, c_code, c_notes, c_rule)
         return None
 
-    def _compose(self, gov_tok: Token, gov: Governor, c_tok: Token, code: str, c_code: str, notes: list[str],
-                 c_rule: TriggerRule | None) -> Candidate | None:
+    def _compose(
+        self,
+        gov_tok: Token,
+        gov: Governor,
+        c_tok: Token,
+        code: str,
+        c_code: str,
+        notes: list[str],
+        c_rule: TriggerRule | None,
+    ) -> Candidate | None:
         if gov.cls == "PLAN":
-            actor_heads = self.subject_heads(gov_tok) if gov_tok.pos_ != "NOUN" else self._noun_actor_heads(gov_tok)
+            actor_heads = (
+                self.subject_heads(gov_tok) if gov_tok.pos_ != "NOUN" else self._noun_actor_heads(gov_tok)
+            )
         elif gov.pos == "N":
             actor_heads = self._noun_actor_heads(gov_tok)
         else:
-            actor_heads = self.subject_heads(gov_tok) if gov_tok.pos_ in ("VERB", "AUX") else \
-                self.subject_heads(gov_tok.head)
+            actor_heads = (
+                self.subject_heads(gov_tok)
+                if gov_tok.pos_ in ("VERB", "AUX")
+                else self.subject_heads(gov_tok.head)
+            )
         actors: list[Actor] = []
         for h in actor_heads:
             actors.extend(self._np_actors(h))
@@ -781,13 +1125,26 @@ class SentenceCoder:
             if mod == "asserted":
                 mod, mnotes = "future", [f"modality:future:{gov_tok.text}"]
         else:
-            mod, mnotes = modality_rules.detect(gov_tok, self.lex, governed_by=gov_tok, question=self.question)
+            mod, mnotes = modality_rules.detect(
+                gov_tok, self.lex, governed_by=gov_tok, question=self.question
+            )
         tokens = sorted({gov_tok, c_tok}, key=lambda t: t.i)
         return Candidate(
-            trigger=c_tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
-            coder=[f"governor:{gov.source}({gov.lemma} {gov.cls})", *notes,
-                   *([f"intent:{c_code}->{code}"] if code != c_code else []), *mnotes],
-            tokens=tokens, governor=gov_tok, specific=True, speech_act=gov.cls != "PLAN",
+            trigger=c_tok,
+            cameo=code,
+            actors=actors,
+            recipients=recipients,
+            modality=mod,
+            coder=[
+                f"governor:{gov.source}({gov.lemma} {gov.cls})",
+                *notes,
+                *([f"intent:{c_code}->{code}"] if code != c_code else []),
+                *mnotes,
+            ],
+            tokens=tokens,
+            governor=gov_tok,
+            specific=True,
+            speech_act=gov.cls != "PLAN",
         )
 
     def _own(self, tok: Token, gov: Governor) -> Candidate | None:
@@ -802,9 +1159,17 @@ class SentenceCoder:
         if not recipients and not self._complements(tok, gov):
             return None  # "called off", "refused" with nothing refused: not an appeal or a rejection
         mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
-        return Candidate(trigger=tok, cameo=gov.own, actors=actors, recipients=recipients, modality=mod,
-                         coder=[f"governor:{gov.source}({gov.lemma} {gov.cls} own)", *mnotes], tokens=[tok],
-                         governor=tok, speech_act=True)
+        return Candidate(
+            trigger=tok,
+            cameo=gov.own,
+            actors=actors,
+            recipients=recipients,
+            modality=mod,
+            coder=[f"governor:{gov.source}({gov.lemma} {gov.cls} own)", *mnotes],
+            tokens=[tok],
+            governor=tok,
+            speech_act=True,
+        )
 
     def _noun_actor_heads(self, noun: Token) -> list[Token]:
         for slot in NOUN_ACTOR_DEFAULT:
@@ -813,9 +1178,13 @@ class SentenceCoder:
                 return heads
         return []
 
-    def _content_recipients(self, c_tok: Token, c_rule: TriggerRule | None, actors: list[Actor]) -> list[Actor]:
+    def _content_recipients(
+        self, c_tok: Token, c_rule: TriggerRule | None, actors: list[Actor]
+    ) -> list[Actor]:
         if c_rule is not None:
-            slots = c_rule.recipient or (VERB_RECIPIENT_DEFAULT if c_rule.pos == "V" else NOUN_RECIPIENT_DEFAULT)
+            slots = c_rule.recipient or (
+                VERB_RECIPIENT_DEFAULT if c_rule.pos == "V" else NOUN_RECIPIENT_DEFAULT
+            )
             if c_rule.pos == "N" and not c_rule.of_is_actor and "prep:of" not in slots:
                 slots = (*slots, "prep:of")
         else:
@@ -857,9 +1226,16 @@ class SentenceCoder:
             consumed.add(obj.i)
         mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
         tokens = [tok] + [c for c in tok.children if c.dep_ == "prt"]
-        return Candidate(trigger=tok, cameo=code, actors=actors, recipients=recipients, modality=mod,
-                         coder=notes + mnotes, tokens=sorted(tokens, key=lambda t: t.i),
-                         specific=bool(rule.constraints))
+        return Candidate(
+            trigger=tok,
+            cameo=code,
+            actors=actors,
+            recipients=recipients,
+            modality=mod,
+            coder=notes + mnotes,
+            tokens=sorted(tokens, key=lambda t: t.i),
+            specific=bool(rule.constraints),
+        )
 
     def _authorities(self, tok: Token, code: str, notes: list[str]) -> list[Actor]:
         """ "X was arrested in Lebanon": the authorities of the place did it (police, courts, government)."""
@@ -869,28 +1245,58 @@ class SentenceCoder:
         country = place[0].country
         sector = AUTHORITY_ACTS[code]
         notes.append("actor:implicit-authority")
-        return [Actor(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), name=f"{place[0].name} authorities",
-                      country=country, sector=sector, kind="sector", code=actor_code(country, None, sector),
-                      resolved_from=f"implicit:{place[0].name}", coder="actor:implicit-authority")]
+        return [
+            Actor(
+                text=tok.text,
+                start=tok.idx,
+                end=tok.idx + len(tok.text),
+                name=f"{place[0].name} authorities",
+                country=country,
+                sector=sector,
+                kind="sector",
+                code=actor_code(country, None, sector),
+                resolved_from=f"implicit:{place[0].name}",
+                coder="actor:implicit-authority",
+            )
+        ]
 
     def _unidentified(self, tok: Token, notes: list[str]) -> list[Actor]:
-        """Violence with no named perpetrator: an unidentified armed actor, placed where it happened (PLOVER UAF)."""
+        """Violence with no named perpetrator: an unidentified armed actor where it happened (PLOVER UAF)."""
         anchor = tok
         while anchor.dep_ in ("pobj", "prep") and anchor.head.i != anchor.i:
             anchor = anchor.head
-        origin = [a for p in (*self._children_by_prep(tok, "from"), *self._children_by_prep(anchor, "from"))
-                  for a in ([self._place_actor(p)] if self._place_actor(p) is not None else [])]
+        origin = [
+            found
+            for p in (*self._children_by_prep(tok, "from"), *self._children_by_prep(anchor, "from"))
+            if (found := self._place_actor(p)) is not None
+        ]
         place = origin or self._loc_actors(tok) or self._loc_actors(anchor)  # "fired at Israel from Gaza"
         country = place[0].country if place else None
         notes.append("actor:unidentified")
-        return [Actor(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text), name="unidentified attackers",
-                      country=country, sector="UAF", kind="unidentified",
-                      code=f"{country or '---'}UAF", resolved_from="unidentified", coder="actor:unidentified")]
+        return [
+            Actor(
+                text=tok.text,
+                start=tok.idx,
+                end=tok.idx + len(tok.text),
+                name="unidentified attackers",
+                country=country,
+                sector="UAF",
+                kind="unidentified",
+                code=f"{country or '---'}UAF",
+                resolved_from="unidentified",
+                coder="actor:unidentified",
+            )
+        ]
 
     def _merge_event_noun(self, verb: Token) -> tuple[Token, TriggerRule, list[Actor]] | None:
         cands = [c for c in verb.children if c.dep_ == "nsubj"]
-        cands += [p for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")
-                  for p in c.children if p.dep_ == "pobj"]
+        cands += [
+            p
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in ("in", "during")
+            for p in c.children
+            if p.dep_ == "pobj"
+        ]
         for noun in cands:
             if noun.pos_ not in NOUN_POS:
                 continue
@@ -917,8 +1323,14 @@ class SentenceCoder:
                 return True
             if gov.cls == "SPEECH" and prep.lower_ in ("about", "on", "of", "regarding", "concerning"):
                 return True
-        return host.lemma_.lower() in ("inform", "brief", "information", "report", "news", "statement") and \
-            prep.lower_ in ("about", "on", "of", "regarding", "concerning")
+        return host.lemma_.lower() in (
+            "inform",
+            "brief",
+            "information",
+            "report",
+            "news",
+            "statement",
+        ) and prep.lower_ in ("about", "on", "of", "regarding", "concerning")
 
     def _noun_event(self, tok: Token, rule: TriggerRule, consumed: set[int]) -> Candidate | None:
         host = tok
@@ -955,11 +1367,12 @@ class SentenceCoder:
             slots = (*slots[:2], "prep:of", *slots[2:])
         if rule.of_is_actor and "between" not in slots:
             slots = (*slots, "between")
-        actors = self._slot_actors(host, slots, rule) or (self._slot_actors(tok, slots, rule) if host is not tok else [])
+        actors = self._slot_actors(host, slots, rule) or (
+            self._slot_actors(tok, slots, rule) if host is not tok else []
+        )
         explicit = any(self._slot_heads(host, s, rule) for s in slots if s not in ("light",))
-        if light is None and not explicit:
-            if not (dep in ("nsubj", "nsubjpass") and actors):
-                return None
+        if light is None and not explicit and not (dep in ("nsubj", "nsubjpass") and actors):
+            return None
         if not actors and light is not None:
             actors = [a for h in self.subject_heads(light) for a in self._np_actors(h)]
         rslots = rule.recipient or NOUN_RECIPIENT_DEFAULT
@@ -967,12 +1380,24 @@ class SentenceCoder:
             rslots = (*rslots, "prep:of")
         recipients = self._slot_actors(host, rslots, rule, exclude=actors)
         if not recipients and light is not None:
-            recipients = self._slot_actors(light, ("dative", "prep:to", "prep:for", "prep:with", "prep:against",
-                                                   "prep:on", "dobj"), None, exclude=actors)
-        if rule.of_is_actor and len(actors) >= 2 and not recipients and any(
-                self._slot_heads(tok, "between", rule)):
+            recipients = self._slot_actors(
+                light,
+                ("dative", "prep:to", "prep:for", "prep:with", "prep:against", "prep:on", "dobj"),
+                None,
+                exclude=actors,
+            )
+        if (
+            rule.of_is_actor
+            and len(actors) >= 2
+            and not recipients
+            and any(self._slot_heads(tok, "between", rule))
+        ):
             pass  # reciprocal: "talks between X and Y" keeps both as actors (PLOVER)
-        if not actors and (rule.cameo or "")[:2] in VIOLENT_ROOTS and (recipients or dep in ("nsubj", "nsubjpass")):
+        if (
+            not actors
+            and (rule.cameo or "")[:2] in VIOLENT_ROOTS
+            and (recipients or dep in ("nsubj", "nsubjpass"))
+        ):
             actors = self._unidentified(host, [])
         mod, mnotes = modality_rules.detect(host, self.lex, question=self.question)
         if light is not None:
@@ -981,5 +1406,13 @@ class SentenceCoder:
                 mod, mnotes = lmod, lnotes
         tokens = sorted({tok} | ({light} if light is not None else set()), key=lambda t: t.i)
         notes = [rule.label] + ([f"light:{light.lemma_}"] if light is not None else [])
-        return Candidate(trigger=tok, cameo=rule.cameo or "", actors=actors, recipients=recipients, modality=mod,
-                         coder=notes + mnotes, tokens=tokens, specific=bool(rule.constraints))
+        return Candidate(
+            trigger=tok,
+            cameo=rule.cameo or "",
+            actors=actors,
+            recipients=recipients,
+            modality=mod,
+            coder=notes + mnotes,
+            tokens=tokens,
+            specific=bool(rule.constraints),
+        )

@@ -7,7 +7,6 @@ Parsing happens once per process (``load_lexicon`` is cached per file set).
 
 from __future__ import annotations
 
-
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,11 +17,29 @@ from ..errors import DictionaryError
 from ..ontology import Ontology, load_ontology
 
 GOVERNOR_CLASSES = frozenset(
-    {"APPEAL", "DEMAND", "INTENT", "PLAN", "REFUSE", "THREATEN", "DENY", "FAIL", "HYPO", "TRANSPARENT", "SPEECH"}
+    {
+        "APPEAL",
+        "DEMAND",
+        "INTENT",
+        "PLAN",
+        "REFUSE",
+        "THREATEN",
+        "DENY",
+        "FAIL",
+        "HYPO",
+        "TRANSPARENT",
+        "SPEECH",
+    }
 )
 # Which intent.tsv column each governor class reads.
-CLASS_COLUMN = {"APPEAL": "appeal", "DEMAND": "demand", "INTENT": "intent", "PLAN": "intent",
-                "REFUSE": "reject", "THREATEN": "threaten"}
+CLASS_COLUMN = {
+    "APPEAL": "appeal",
+    "DEMAND": "demand",
+    "INTENT": "intent",
+    "PLAN": "intent",
+    "REFUSE": "reject",
+    "THREATEN": "threaten",
+}
 GENERIC = {"appeal": "020", "intent": "030", "demand": "100", "reject": "120", "threaten": "130"}
 
 
@@ -112,7 +129,9 @@ class Lexicon:
 
 
 def _rows(text: str, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    lines = [(i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = [
+        (i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith("#")
+    ]
     if not lines:
         return
     header = lines[0][1].split("\t")
@@ -120,7 +139,10 @@ def _rows(text: str, name: str) -> Iterator[tuple[int, dict[str, str]]]:
         cells = line.split("\t")
         if len(cells) > len(header):
             raise DictionaryError(f"{name}:{lineno}: {len(cells)} columns, the header has {len(header)}")
-        yield lineno, dict(zip(header, [c.strip() for c in cells] + [""] * (len(header) - len(cells)), strict=True))
+        yield (
+            lineno,
+            dict(zip(header, [c.strip() for c in cells] + [""] * (len(header) - len(cells)), strict=True)),
+        )
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -146,9 +168,14 @@ def _constraints(spec: str, where: str) -> tuple[Constraint, ...]:
         if name not in ("obj", "prep", "prt", "mod", "subj", "xcomp", "pobj"):
             raise DictionaryError(f"{where}: unknown constraint {name!r} in {part!r}")
         vals = _split(value)
-        out.append(Constraint(kind=name, key=key,
-                              values=frozenset(v for v in vals if not v.startswith("@")),
-                              classes=tuple(v[1:] for v in vals if v.startswith("@"))))
+        out.append(
+            Constraint(
+                kind=name,
+                key=key,
+                values=frozenset(v for v in vals if not v.startswith("@")),
+                classes=tuple(v[1:] for v in vals if v.startswith("@")),
+            )
+        )
     return tuple(out)
 
 
@@ -165,17 +192,19 @@ def _read_triggers(text: str, name: str, ontology: Ontology) -> list[TriggerRule
             if not ontology.is_valid(code):
                 raise DictionaryError(f"{where}: {code!r} is not a CAMEO code (see data/ontology/cameo.tsv)")
             cameo = ontology.normalize(code)
-        rules.append(TriggerRule(
-            lemma=lemma.lower(),
-            pos=pos,
-            constraints=_constraints(row.get("when", ""), where),
-            cameo=cameo,
-            actor=_split(row.get("actor", "")),
-            recipient=_split(row.get("recipient", "")),
-            of_is_actor=row.get("of", "") == "a",
-            source=where,
-            words=tuple(lemma.lower().split()),
-        ))
+        rules.append(
+            TriggerRule(
+                lemma=lemma.lower(),
+                pos=pos,
+                constraints=_constraints(row.get("when", ""), where),
+                cameo=cameo,
+                actor=_split(row.get("actor", "")),
+                recipient=_split(row.get("recipient", "")),
+                of_is_actor=row.get("of", "") == "a",
+                source=where,
+                words=tuple(lemma.lower().split()),
+            )
+        )
     return rules
 
 
@@ -186,9 +215,17 @@ def _read_governors(text: str, name: str) -> list[Governor]:
         cls = row.get("class", "")
         if cls not in GOVERNOR_CLASSES:
             raise DictionaryError(f"{where}: unknown governor class {cls!r}")
-        out.append(Governor(lemma=row["lemma"].lower(), pos=row.get("pos", "V"), cls=cls,
-                            own=row.get("own") or None, recipient=_split(row.get("recipient", "")),
-                            content=_split(row.get("content", "")), source=where))
+        out.append(
+            Governor(
+                lemma=row["lemma"].lower(),
+                pos=row.get("pos", "V"),
+                cls=cls,
+                own=row.get("own") or None,
+                recipient=_split(row.get("recipient", "")),
+                content=_split(row.get("content", "")),
+                source=where,
+            )
+        )
     return out
 
 
@@ -239,5 +276,3 @@ def iter_codes(lexicon: Lexicon) -> Iterable[str]:
         for r in rules:
             if r.cameo:
                 yield r.cameo
-
-

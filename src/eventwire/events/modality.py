@@ -20,15 +20,73 @@ HYPO_AUX = frozenset({"may", "might", "could", "can", "should", "ought", "must",
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest", "provided"})
 REPORTED_ADV = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "apparently", "possibly"})
 NEGATING_ADV = frozenset({"never", "not", "n't", "no", "neither", "nor", "hardly"})
-FUTURE_ADJ = frozenset({"planned", "proposed", "upcoming", "forthcoming", "scheduled", "expected", "future",
-                        "prospective", "pending", "intended", "anticipated", "impending", "possible-future",
-                        "would-be", "next", "coming"})
-HYPO_ADJ = frozenset({"possible", "potential", "likely", "hypothetical", "probable", "eventual", "alleged",
-                      "rumored", "rumoured", "suspected", "feared"})
+FUTURE_ADJ = frozenset(
+    {
+        "planned",
+        "proposed",
+        "upcoming",
+        "forthcoming",
+        "scheduled",
+        "expected",
+        "future",
+        "prospective",
+        "pending",
+        "intended",
+        "anticipated",
+        "impending",
+        "possible-future",
+        "would-be",
+        "next",
+        "coming",
+    }
+)
+HYPO_ADJ = frozenset(
+    {
+        "possible",
+        "potential",
+        "likely",
+        "hypothetical",
+        "probable",
+        "eventual",
+        "alleged",
+        "rumored",
+        "rumoured",
+        "suspected",
+        "feared",
+    }
+)
 # Dependencies along which the clause above passes its modality down.
-CLIMB = frozenset({"xcomp", "ccomp", "conj", "advcl", "acl", "relcl", "pcomp", "pobj", "prep", "dobj", "nsubj",
-                   "nsubjpass", "attr", "oprd", "appos", "dative", "npadvmod", "acomp"})
-RANK = {"negated": 6, "denied": 5, "hypothetical": 4, "future": 3, "question": 2, "reported": 1, "asserted": 0}
+CLIMB = frozenset(
+    {
+        "xcomp",
+        "ccomp",
+        "conj",
+        "advcl",
+        "acl",
+        "relcl",
+        "pcomp",
+        "pobj",
+        "prep",
+        "dobj",
+        "nsubj",
+        "nsubjpass",
+        "attr",
+        "oprd",
+        "appos",
+        "dative",
+        "npadvmod",
+        "acomp",
+    }
+)
+RANK = {
+    "negated": 6,
+    "denied": 5,
+    "hypothetical": 4,
+    "future": 3,
+    "question": 2,
+    "reported": 1,
+    "asserted": 0,
+}
 
 
 def _own_marks(tok: Token, under_speech: bool) -> set[str]:
@@ -54,8 +112,11 @@ def _own_marks(tok: Token, under_speech: bool) -> set[str]:
             elif low in HYPO_ADJ:
                 found.add("hypothetical")
     # "is to visit", "is going to", "is set to", "is due to" are governors or copulas with "to".
-    if tok.dep_ == "xcomp" and tok.head.lemma_ == "be" and any(c.dep_ == "aux" and c.lower_ == "to"
-                                                                for c in tok.children):
+    if (
+        tok.dep_ == "xcomp"
+        and tok.head.lemma_ == "be"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    ):
         found.add("future")
     return found
 
@@ -65,14 +126,17 @@ def _has_speech_above(tok: Token, lexicon: Lexicon) -> bool:
     for _ in range(12):
         if cur.head.i == cur.i:
             return False
-        if cur.dep_ in ("ccomp", "parataxis") and any(g.cls == "SPEECH" for g in lexicon.governor(cur.head.lemma_.lower(), "V")):
+        if cur.dep_ in ("ccomp", "parataxis") and any(
+            g.cls == "SPEECH" for g in lexicon.governor(cur.head.lemma_.lower(), "V")
+        ):
             return True
         cur = cur.head
     return False
 
 
-def detect(trigger: Token, lexicon: Lexicon, *, governed_by: Token | None = None,
-           question: bool = False) -> tuple[str, list[str]]:
+def detect(
+    trigger: Token, lexicon: Lexicon, *, governed_by: Token | None = None, question: bool = False
+) -> tuple[str, list[str]]:
     """The modality of the event whose trigger (or composing governor) is ``trigger``, and why.
 
     ``governed_by`` is a composing governor already accounted for (its own modality is read instead);
@@ -98,13 +162,16 @@ def detect(trigger: Token, lexicon: Lexicon, *, governed_by: Token | None = None
         elif cls == "PLAN":
             marks.setdefault("future", f"modality:future:{head.text}")
         head_marks = _own_marks(head, under_speech)
-        same_clause = cur.dep_ in ("xcomp", "conj", "dobj", "nsubj", "nsubjpass", "attr", "oprd", "acomp") \
+        same_clause = (
+            cur.dep_ in ("xcomp", "conj", "dobj", "nsubj", "nsubjpass", "attr", "oprd", "acomp")
             or cls == "TRANSPARENT"
+        )
         for m in head_marks:
             if m == "negated" and not same_clause:
                 continue
-            if m in ("future", "hypothetical") and not (same_clause or cur.dep_ in ("advcl", "pcomp", "prep",
-                                                                                    "pobj")):
+            if m in ("future", "hypothetical") and not (
+                same_clause or cur.dep_ in ("advcl", "pcomp", "prep", "pobj")
+            ):
                 continue
             marks.setdefault(m, f"modality:{m}:{head.text}")
         if cls in ("SPEECH", "APPEAL", "DEMAND", "INTENT", "REFUSE", "THREATEN"):
