@@ -22,7 +22,35 @@ if TYPE_CHECKING:
 
 VERB_POS = frozenset({"VERB"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
-COMPOSING = frozenset({"APPEAL", "DEMAND", "INTENT", "PLAN", "REFUSE", "THREATEN"})
+COMPOSING = frozenset({"APPEAL", "DEMAND", "INTENT", "PLAN", "REFUSE", "THREATEN", "ORDER"})
+# Governors whose content keeps its own code (no speech act of their own).
+KEEPS_CODE = frozenset({"PLAN", "ORDER"})
+# Verbs that state an obligation in a "that"-clause ("concluded that the US must allocate ...").
+OBLIGATION_VERBS = frozenset(
+    {
+        "conclude",
+        "insist",
+        "argue",
+        "believe",
+        "think",
+        "feel",
+        "remind",
+        "rule",
+        "write",
+        "declare",
+        "state",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "reiterate",
+        "say",
+        "tell",
+        "add",
+        "note",
+        "warn",
+        "maintain",
+    }
+)
 # Verbs whose event-noun object they only report as carried out ("held talks", "launched an attack").
 LIGHT_VERBS = frozenset(
     {
@@ -131,6 +159,8 @@ OCCURRENCE_VERBS = frozenset(
         "follow",
     }
 )
+# Verbs whose "of"/"for" phrase is an allegation folded into the accusation.
+ACCUSATION_VERBS = frozenset({"accuse", "blame", "charge", "suspect", "fault"})
 ACCUSING = frozenset(
     {
         "accuse",
@@ -1046,20 +1076,26 @@ class SentenceCoder:
 
     def _governed(self, tok: Token, consumed: set[int]) -> Candidate | None:
         govs = self._governor_rows(tok)
+        if (
+            tok.pos_ == "VERB"
+            and self.lemma(tok) in OBLIGATION_VERBS
+            and not any(g.cls in COMPOSING for g in govs)
+        ):
+            clause = self._obligation(tok)
+            if clause is not None:
+                return self._demand_by_speaker(tok, clause, consumed)
         for gov in govs:
             if gov.cls == "SPEECH":
-                clause = self._obligation(tok)
-                if clause is not None:
-                    return self._demand_by_speaker(tok, clause, consumed)
                 continue
             if gov.cls not in COMPOSING:
                 continue
             for h in self._complements(tok, gov):
+                if h.i < tok.i:
+                    continue
                 if h.pos_ in NOUN_POS and self._governor_rows(h):
                     consumed.add(h.i)
-                elif h.pos_ in ("VERB", "AUX") and h.i > tok.i:
-                    # What is demanded, promised or refused has not happened: nothing in it is coded alone.
-                    consumed.update(t.i for t in h.subtree if t.i != h.i)
+                # What is demanded, promised or refused has not happened: nothing in it is coded alone.
+                consumed.update(t.i for t in h.subtree if t.i != h.i)
             content = self._content(tok, gov)
             if content is None:
                 if gov.own is None or gov.cls == "PLAN":
@@ -1072,7 +1108,7 @@ class SentenceCoder:
             c_tok, c_code, c_notes, c_rule = content
             # A plan is no speech act: CAMEO keeps the planned action (modality future); the rest is a
             # stated appeal, intent, demand, refusal or threat with a CAMEO code of its own.
-            code = c_code if gov.cls == "PLAN" else self.lex.transform(c_code, gov.cls)
+            code = c_code if gov.cls in KEEPS_CODE else self.lex.transform(c_code, gov.cls)
             consumed.add(c_tok.i)
             for t in c_tok.subtree:
                 if t.i != c_tok.i and self.match_rule(t) is None:
@@ -1144,7 +1180,7 @@ class SentenceCoder:
             tokens=tokens,
             governor=gov_tok,
             specific=True,
-            speech_act=gov.cls != "PLAN",
+            speech_act=gov.cls not in KEEPS_CODE,
         )
 
     def _own(self, tok: Token, gov: Governor) -> Candidate | None:
@@ -1224,6 +1260,8 @@ class SentenceCoder:
         obj = self._obj(tok)
         if obj is not None and any(c.kind == "obj" for c in rule.constraints):
             consumed.add(obj.i)
+        if self.lemma(tok) in ACCUSATION_VERBS:
+            code = self._accusation(tok, code, notes, consumed)
         mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
         tokens = [tok] + [c for c in tok.children if c.dep_ == "prt"]
         return Candidate(
@@ -1288,6 +1326,25 @@ class SentenceCoder:
             )
         ]
 
+    def _accusation(self, tok: Token, code: str, notes: list[str], consumed: set[int]) -> str:
+        """What someone is accused of is an allegation, not an event: fold it into the accusation's code.
+
+        "accused Azerbaijan of shelling its positions" is 1123 (accuse of aggression), and the shelling is
+        not coded as having happened.
+        """
+        for prep in ("of", "for"):
+            for content in self._children_by_prep(tok, prep):
+                found = self._event_of(content, depth=0)
+                consumed.update(t.i for t in content.subtree)
+                if found is None or code != "112":
+                    continue
+                root = found[1][:2]
+                refined = "1123" if root in ("15", "18", "19", "20") else "1122" if root == "17" else code
+                if refined != code:
+                    notes.append(f"accused-of:{found[1]}->{refined}")
+                    code = refined
+        return code
+
     def _merge_event_noun(self, verb: Token) -> tuple[Token, TriggerRule, list[Actor]] | None:
         cands = [c for c in verb.children if c.dep_ == "nsubj"]
         cands += [
@@ -1336,6 +1393,8 @@ class SentenceCoder:
         host = tok
         if tok.dep_ == "compound" and tok.head.lemma_.lower() in CONTAINER_NOUNS:
             host = tok.head  # "launched a mediation effort between X and Y": the effort carries the arguments
+            if host.i in consumed:
+                return None  # "halted mediation efforts": the verb's rule already coded it
             consumed.add(host.i)
         head = host.head
         dep = host.dep_

@@ -29,6 +29,7 @@ GOVERNOR_CLASSES = frozenset(
         "HYPO",
         "TRANSPARENT",
         "SPEECH",
+        "ORDER",
     }
 )
 # Which intent.tsv column each governor class reads.
