@@ -198,9 +198,13 @@ def test_ambiguous_or_common_surnames_return_none(people: PeopleIndex, surface: 
 
 
 @pytest.mark.parametrize("surface", ["Assad", "George Bush", "Kabila", "Aliyev", "Castro"])
-def test_shared_alias_without_a_date_is_ambiguous(people: PeopleIndex, surface: str) -> None:
-    assert people.lookup(surface) is None
-    assert people.lookup(surface, on_date=D(2005, 1, 1)) is not None
+def test_shared_alias_without_a_date_gives_only_what_they_share(people: PeopleIndex, surface: str) -> None:
+    shared = people.lookup(surface)
+    # Two people of one name (father and son, brothers): undated, the person is unknown but their country
+    # and sector are the same, so the coder still learns those; the name lists both.
+    assert shared is not None and " / " in shared.name and shared.valid_from is None
+    dated = people.lookup(surface, on_date=D(2005, 1, 1))
+    assert dated is not None and " / " not in dated.name and dated.country == shared.country
 
 
 # -- user files ------------------------------------------------------------------------------------
@@ -285,7 +289,8 @@ def test_conflicting_alias_in_one_file_is_rejected(tmp_path: Path) -> None:
         name="ok.tsv",
     )
     idx = PeopleIndex.load((q,))
-    assert idx.lookup("Example") is None
+    undated = idx.lookup("Example")
+    assert undated is not None and undated.name == "Ann Example / Bob Example" and undated.country == "FRA"
     found = idx.lookup("Example", on_date=D(2012, 1, 1))
     assert found is not None and found.name == "Ann Example"
 

@@ -924,10 +924,12 @@ def db_remerge_cmd(
 @main.command("places")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--input-format", type=click.Choice(["text", "jsonl"]), default=None,
-              help="text (one document per file) or jsonl (one {id, text, ...} per line). Default: by extension.")
+              help="text (one document per file) or jsonl (one {id, text, ...} per line). "
+              "Default: by extension.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default=None,
               help="Output format (default: table on a terminal, else jsonl).")
-@click.option("--demonyms", is_flag=True, help="Also list demonyms ('Azerbaijani') as references to their place.")
+@click.option("--demonyms", is_flag=True,
+              help="Also list demonyms ('Azerbaijani') as references to their place.")
 @click.option("--model", default=None, help="spaCy model name or path.")
 @click.option("--batch-size", type=int, default=64, show_default=True, help="Documents per nlp.pipe batch.")
 def places_cmd(inputs: tuple[str, ...], input_format: str | None, fmt: str | None, demonyms: bool,
@@ -969,4 +971,6 @@ def places_cmd(inputs: tuple[str, ...], input_format: str | None, fmt: str | Non
     if fmt == "table":
         Console().print(table)
     skips = ", ".join(f"{n} {r}" for r, n in sorted(skipped.items())) or "none"
-    Console(stderr=True).print(f"[bold]found[/bold] {n_places} places in {len(articles)} documents; skipped: {skips}")
+    Console(stderr=True).print(
+        f"[bold]found[/bold] {n_places} places in {len(articles)} documents; skipped: {skips}"
+    )

@@ -838,10 +838,10 @@ class _Matcher:
             if v.sector_only:
                 if not self._is_noun(self.toks[endp - 1]):
                     continue
-            elif (entries[0].via not in ("adjective", "demonym")
-                  and self._inside_person(self.toks[p], self.toks[endp - 1] + 1)) or (
-                entries[0].kind in _COUNTRY_KINDS and self._affiliation(p)
-            ):
+            elif (
+                entries[0].via not in ("adjective", "demonym")
+                and self._inside_person(self.toks[p], self.toks[endp - 1] + 1)
+            ) or (entries[0].kind in _COUNTRY_KINDS and self._affiliation(p)):
                 continue
             return entries
         return None

@@ -12,10 +12,11 @@ normalised keys. See ``docs/people.md`` for the file format and the alias rules.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -434,10 +435,29 @@ def _candidate_keys(surface: str) -> list[str]:
     return keys
 
 
+def _shared(rows: Sequence[_Row]) -> PersonEntry | None:
+    """Several people share the name but not what matters for coding ("President Bush", no date): when they
+    all have the same country, sector and organisation, that much is known; the name stays the surface."""
+    first = rows[0].entry
+    if any(
+        (r.entry.country, r.entry.sector, r.entry.org) != (first.country, first.sector, first.org)
+        for r in rows
+    ):
+        return None
+    roles = {r.entry.role for r in rows}
+    return dataclasses.replace(
+        first,
+        name=" / ".join(sorted({r.entry.name for r in rows})),
+        role=first.role if len(roles) == 1 else None,
+        valid_from=None,
+        valid_to=None,
+    )
+
+
 def _choose(rows: tuple[_Row, ...], on_date: dt.date | None) -> PersonEntry | None:
     if on_date is None:
         if len({r.person for r in rows}) > 1:
-            return None
+            return _shared(rows)
         return max(
             rows,
             key=lambda r: (r.entry.valid_to or dt.date.max, r.entry.valid_from or dt.date.min, -r.line),
@@ -445,6 +465,6 @@ def _choose(rows: tuple[_Row, ...], on_date: dt.date | None) -> PersonEntry | No
     best = min(r.entry.distance(on_date) for r in rows)
     near = [r for r in rows if r.entry.distance(on_date) == best]
     if len({r.person for r in near}) > 1:
-        return None
+        return _shared(near)
     # The same person holding two offices that day: the latest appointment, then file order.
     return max(near, key=lambda r: (r.entry.valid_from or dt.date.min, -r.line)).entry

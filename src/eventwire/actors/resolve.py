@@ -85,19 +85,125 @@ ORG_KINDS = frozenset({"igo", "ngo", "mnc", "org", "group"})
 # Generic nouns that denote an actor when an organisation or country modifies them ("UN structures").
 INSTITUTION_NOUNS = frozenset(
     {
-        "structure", "body", "agency", "organization", "organisation", "office", "institution", "entity",
-        "mission", "delegation", "team", "force", "group", "member", "representative", "leadership", "side",
-        "camp", "faction", "movement", "coalition", "alliance", "bloc", "council", "committee", "commission",
-        "branch", "wing", "unit", "staff", "people", "population", "community", "supporter", "loyalist",
-        "fighter", "partner", "ally", "neighbor", "neighbour", "envoy", "counterpart", "authority", "state",
-        "nation", "country", "power", "operative", "personnel", "worker", "national", "citizen", "resident",
-        "network", "cell", "outfit", "regime", "establishment", "administration", "militia", "prisoner",
-        "inmate", "detainee", "youth", "man", "woman", "child", "villager", "civilian", "farmer", "settler",
-        "hacker", "refugee", "migrant", "immigrant", "pilgrim", "tourist", "crowd", "mob", "gunman",
-        "assailant", "attacker", "militant", "fundamentalist", "islamist", "extremist", "nationalist",
-        "separatist", "hardliner", "elder", "chief", "tribe", "clan", "family", "landowner", "trader",
-        "merchant", "driver", "doctor", "nurse", "teacher", "student", "lawyer", "worker", "miner",
-        "opponent", "critic", "advocate", "campaigner", "volunteer", "leader", "head", "representative",
+        "structure",
+        "body",
+        "agency",
+        "organization",
+        "organisation",
+        "office",
+        "institution",
+        "entity",
+        "mission",
+        "delegation",
+        "team",
+        "force",
+        "group",
+        "member",
+        "representative",
+        "leadership",
+        "side",
+        "camp",
+        "faction",
+        "movement",
+        "coalition",
+        "alliance",
+        "bloc",
+        "council",
+        "committee",
+        "commission",
+        "branch",
+        "wing",
+        "unit",
+        "staff",
+        "people",
+        "population",
+        "community",
+        "supporter",
+        "loyalist",
+        "fighter",
+        "partner",
+        "ally",
+        "neighbor",
+        "neighbour",
+        "envoy",
+        "counterpart",
+        "authority",
+        "state",
+        "nation",
+        "country",
+        "power",
+        "operative",
+        "personnel",
+        "worker",
+        "national",
+        "citizen",
+        "resident",
+        "network",
+        "cell",
+        "outfit",
+        "regime",
+        "establishment",
+        "administration",
+        "militia",
+        "prisoner",
+        "inmate",
+        "detainee",
+        "youth",
+        "man",
+        "woman",
+        "child",
+        "villager",
+        "civilian",
+        "farmer",
+        "settler",
+        "hacker",
+        "refugee",
+        "migrant",
+        "immigrant",
+        "pilgrim",
+        "tourist",
+        "crowd",
+        "mob",
+        "gunman",
+        "assailant",
+        "attacker",
+        "militant",
+        "fundamentalist",
+        "islamist",
+        "extremist",
+        "nationalist",
+        "separatist",
+        "hardliner",
+        "elder",
+        "chief",
+        "tribe",
+        "clan",
+        "family",
+        "landowner",
+        "trader",
+        "merchant",
+        "driver",
+        "doctor",
+        "nurse",
+        "teacher",
+        "student",
+        "lawyer",
+        "miner",
+        "opponent",
+        "critic",
+        "advocate",
+        "campaigner",
+        "volunteer",
+        "leader",
+        "head",
+        "agent",
+        "guard",
+        "officer",
+        "commander",
+        "negotiator",
+        "mediator",
+        "spokesman",
+        "aide",
     }
 )
 ACTOR_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -278,6 +384,8 @@ class DocumentActors:
         for child in root.rights:
             if child.dep_ == "appos":
                 desc_tokens.extend(t for t in child.subtree if t.i not in self._person_ents)
+            elif child.dep_ == "prep" and child.lower_ == "of" and desc_tokens:
+                desc_tokens.extend(child.subtree)  # "King Hassan of Morocco"
         if (
             root.dep_ == "appos"
             and root.head.pos_ in ("NOUN", "PROPN")
@@ -503,6 +611,7 @@ class DocumentActors:
         role word nearest the head ("foreign minister" > "minister").
         """
         near_country: tuple[int, DictMatch] | None = None
+        nears: list[tuple[int, DictMatch]] = []
         far_country: tuple[int, DictMatch] | None = None
         loc_country: tuple[int, DictMatch] | None = None
         to_org: DictMatch | None = None
@@ -533,8 +642,10 @@ class DocumentActors:
                 elif prep in ("of", "to"):
                     if far_country is None:
                         far_country = (dist, m)
-                elif near_country is None or dist < near_country[0]:
-                    near_country = (dist, m)
+                else:
+                    nears.append((dist, m))
+                    if near_country is None or dist < near_country[0]:
+                        near_country = (dist, m)
                 continue
             if prep == "to":
                 to_org = to_org or m
@@ -546,6 +657,15 @@ class DocumentActors:
         if country_match is not None:
             ce = country_match.entry
             people = ce.via == "demonym" and head_word is not None and country_match.end - 1 == head_word.i
+            if people and head_word is not None:
+                # An ethnic group is coded by where it lives: "Bosnian Serbs", "Albanians of southern Serbia";
+                # "ethnic Albanians" with no country given takes the event's place later.
+                home = [m for _, m in sorted(nears, key=lambda x: x[0]) if m is not country_match]
+                home += [x[1] for x in (far_country, loc_country) if x is not None]
+                if home:
+                    ce = home[0].entry
+                elif any(c.lower_ == "ethnic" for c in head_word.lefts):
+                    ce = replace(ce, country=None)
             ident = Identity(
                 name=ce.name, country=ce.country, sector=ce.sector, kind="people" if people else "country"
             )
@@ -632,6 +752,16 @@ class DocumentActors:
         if lower in FIRST_PERSON:
             return None
         want = "person" if lower in PERSON_PRONOUNS else "plural" if lower in PLURAL_PRONOUNS else "thing"
+        if want == "plural":
+            subject = self._recent_subject(tok)
+            if subject is not None:
+                return replace(
+                    subject,
+                    text=tok.text,
+                    start=tok.idx,
+                    end=tok.idx + len(tok.text),
+                    resolved_from=f"pronoun:{subject.name}",
+                )
         pos = bisect_left(self._offsets, tok.idx)
         for j in range(pos - 1, max(-1, pos - 40), -1):
             off, ident, kind = self._timeline[j]
@@ -659,6 +789,21 @@ class DocumentActors:
                 resolved_from=f"pronoun:{ident.name}",
                 coder=ident.coder,
             )
+        return None
+
+    def _recent_subject(self, tok: Token) -> Actor | None:
+        """ "they"/"their": the nearest earlier subject that is a group (rebels, the two countries)."""
+        sent_start = tok.sent.start if tok.i - 60 < 0 else max(0, tok.i - 60)
+        for i in range(tok.i - 1, sent_start - 1, -1):
+            cand = self.doc[i]
+            if cand.dep_ not in ("nsubj", "nsubjpass") or cand.pos_ == "PRON":
+                continue
+            plural = cand.tag_ in ("NNS", "NNPS") or bool(cand.conjuncts)
+            if not plural:
+                continue
+            coded = self.code_np(cand, expand_conj=False)
+            if coded and (coded[0].country or coded[0].org):
+                return coded[0]
         return None
 
     def _is_party_reference(self, head: Token) -> bool:

@@ -429,7 +429,12 @@ class SentenceCoder:
         """
 
         def needs(a: Actor) -> bool:
-            return not a.country and not a.org and bool(a.sector) and a.kind in ("sector", "people", None)
+            return (
+                not a.country
+                and not a.org
+                and (bool(a.sector) or a.kind == "people")
+                and a.kind in ("sector", "people", "person", None)
+            )
 
         if not any(needs(a) for a in (*c.actors, *c.recipients)):
             return
@@ -758,6 +763,9 @@ class SentenceCoder:
             for c in v.children:
                 if c.dep_ == "agent":
                     return [p for p in c.children if p.dep_ == "pobj"]
+            if self._governor_rows(v):
+                # "Israel is opposed to", "Iran is committed to": an adjectival passive names its subject
+                return [c for c in v.children if c.dep_ == "nsubjpass"]
             return []  # "a deal was signed": no agent named, and the main clause's subject is not it
         for c in v.children:
             if c.dep_ in ("nsubj", "csubj"):
