@@ -28,7 +28,7 @@ from .errors import InputError, RecordError
 from .events import DocumentInput, code_doc
 from .events.lexicon import load_lexicon
 from .nlp import load_model
-from .types import Article, Event, Skip
+from .types import Article, Event, Place, Skip
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -77,14 +77,15 @@ class Coder:
     def code_doc(self, doc: Doc, article: Article) -> list[Event]:
         """Code a document already parsed with ``self.nlp``."""
         matches = self.dictionary.match(doc, on_date=article.date)
-        actors = DocumentActors(doc, matches, people=self.people, pub_date=article.date)
         locate = None
+        places: list[Place] = []
         if self.geocoder is not None:
-            places = self.geocoder.places(doc, doc_id=article.id)
+            places = self.geocoder.places(doc, doc_id=article.id, text=article.text)
 
             def locate(i: int) -> Any:
                 return self.geocoder.event_location(doc, places, i)
 
+        actors = DocumentActors(doc, matches, people=self.people, pub_date=article.date, places=places)
         inp = DocumentInput(
             doc_id=article.id, pub_date=article.date, actors=actors, date_of=self._event_date, locate=locate
         )

@@ -34,7 +34,7 @@ MODALITIES: tuple[str, ...] = (
     "question",
 )
 
-Precision = Literal["country", "admin1", "city", "place"]
+Precision = Literal["country", "admin1", "admin2", "city", "place", "region"]
 
 
 @dataclass(frozen=True, slots=True)

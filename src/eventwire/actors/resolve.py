@@ -9,11 +9,12 @@ The event coder asks it for the actors a noun phrase denotes (:meth:`DocumentAct
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..types import Actor
+from ..types import Actor, Place
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -331,6 +332,7 @@ class DocumentActors:
         matches: list[DictMatch],
         people: PeopleIndex | None = None,
         pub_date: dt.date | None = None,
+        places: Sequence[Place] = (),
     ) -> None:
         self.doc = doc
         self.text = doc.text  # Doc.text joins every token: compute it once
@@ -340,6 +342,9 @@ class DocumentActors:
         for m in matches:
             for i in range(m.start, m.end):
                 self.match_at[i] = m
+        # Resolved place mentions (geo stage) by start offset: where an event happened names a country.
+        self._places = sorted((p for p in places if p.country), key=lambda p: p.start)
+        self._place_starts = [p.start for p in self._places]
         self.persons: dict[str, Identity] = {}
         self.parties: list[Actor] = []
         # (char offset, identity, is_person, is_plural) of every mention, in text order, for pronouns.
@@ -892,6 +897,13 @@ class DocumentActors:
                 ):
                     return replace(ident, country=cand.country), f"context:{cand.name}"
         return ident, None
+
+    def place_at(self, tok: Token) -> Place | None:
+        """The resolved place whose mention covers this token, if the geo stage found one."""
+        i = bisect_right(self._place_starts, tok.idx) - 1
+        if i >= 0 and self._places[i].start <= tok.idx < self._places[i].end:
+            return self._places[i]
+        return None
 
     def dominant_country(self) -> str | None:
         """The country most of the document's country mentions name, when one clearly dominates."""

@@ -290,9 +290,10 @@ def evaluate(
     """Score the coder on one gold file.
 
     ``gold_format`` is one of :data:`~.readers.FORMATS` (detected when ``None``). PETRARCH files whose
-    ``<Environment>`` dictionaries sit next to them are run with those dictionaries added to ``config``
-    (a mechanics check); everything else runs with ``config`` as given. ``coder`` replaces the pipeline's
-    :class:`~eventwire.pipeline.Coder` (for tests); ``cache`` shares coded texts between calls.
+    ``<Environment>`` dictionaries sit next to them are run with those dictionaries (actors, agents and the
+    verb dictionary, as a lexicon file) added to ``config`` (a mechanics check); everything else runs with
+    ``config`` as given. ``coder`` replaces the pipeline's :class:`~eventwire.pipeline.Coder` (for tests);
+    ``cache`` shares coded texts between calls.
     """
     path = Path(gold_path)
     fmt = gold_format or detect_format(path)
@@ -303,10 +304,11 @@ def evaluate(
     start = time.perf_counter()
     gold = read_gold(path, fmt)
     run_config = config
-    if gold.actor_files or gold.agent_files:
+    if gold.actor_files or gold.agent_files or gold.verb_files:
         run_config = config.replace(
             actor_files=(*config.actor_files, *gold.actor_files),
             agent_files=(*config.agent_files, *gold.agent_files),
+            lexicon_files=(*config.lexicon_files, *gold.verb_files),
         )
     cache = cache or CodingCache()
     before = cache.skipped_by_coder
@@ -339,7 +341,7 @@ def evaluate(
         skipped=Counter(r.skip_reason for r in gold.records if r.skip_reason),
         notes=notes,
         n_records=len(gold.records),
-        dictionaries=tuple(p.name for p in (*gold.actor_files, *gold.agent_files)),
+        dictionaries=tuple(p.name for p in (*gold.actor_files, *gold.agent_files, *gold.verb_files)),
         seconds=time.perf_counter() - start,
     )
 

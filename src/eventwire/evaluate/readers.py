@@ -7,7 +7,8 @@ Formats (``gold_format``), each described in the gold folder's PROVENANCE.md:
 - ``petrarch``: PETRARCH validation XML (``<Sentence>`` with ``<EventCoding>`` triples). The files are
   not always well-formed XML, so they are split with regular expressions. When the actor dictionaries
   named in ``<Environment>`` sit next to the file, the set is a *mechanics* check run with those toy
-  dictionaries; otherwise it is accuracy on news, run with our own dictionaries.
+  dictionaries (actors, agents and the verb dictionary); otherwise it is accuracy on news, run with our own
+  dictionaries.
 - ``pentaclass``: ConfliBERT ``sentence<TAB>class`` (5-way CAMEO class).
 - ``bio``: ConfliBERT actor spans, one ``token TAG`` per line (S source, T target, R both).
 - ``geoparsing``: LGL / TR-News toponyms (scored by :mod:`eventwire.evaluate.geo` when present).
@@ -110,6 +111,8 @@ class GoldSet:
     actor_files: tuple[Path, ...] = ()
     agent_files: tuple[Path, ...] = ()
     notes: Counter[str] = field(default_factory=Counter)
+    verb_files: tuple[Path, ...] = ()
+    """PETRARCH verb dictionaries the set runs with (loaded as ``Config.lexicon_files``)."""
 
 
 def sha256_file(path: Path) -> str:
@@ -375,11 +378,14 @@ def split_actor_code(code: str) -> tuple[str | None, str | None]:
     return (None if country == "---" else country), sector
 
 
-def _petrarch_environment(raw: str, path: Path) -> tuple[tuple[Path, ...], tuple[Path, ...], set[str]]:
-    """The actor and agent files (next to ``path``) and the ``<Include>`` categories of ``<Environment>``."""
+def _petrarch_environment(
+    raw: str, path: Path
+) -> tuple[tuple[Path, ...], tuple[Path, ...], set[str], tuple[Path, ...]]:
+    """The actor, agent and verb files (next to ``path``) and the ``<Include>`` categories of
+    ``<Environment>``."""
     env = re.search(r"<Environment>(.*?)</Environment>", raw, re.S)
     if not env:
-        return (), (), set()
+        return (), (), set(), ()
     body = env.group(1)
 
     def files(tag: str) -> tuple[Path, ...]:
@@ -390,14 +396,14 @@ def _petrarch_environment(raw: str, path: Path) -> tuple[tuple[Path, ...], tuple
 
     inc = re.search(r"<Include>\s*(.*?)\s*</Include>", body, re.S)
     include = {w for w in (inc.group(1).split() if inc else ()) if w != "valid"}
-    return files("Actorfile"), files("Agentfile"), include
+    return files("Actorfile"), files("Agentfile"), include, files("Verbfile")
 
 
 def read_petrarch(path: Path) -> GoldSet:
     """PETRARCH validation XML, read tolerantly (regex split on ``<Sentence``; comments removed)."""
     raw = _read_text(path)
     notes: Counter[str] = Counter()
-    actor_files, agent_files, include = _petrarch_environment(raw, path)
+    actor_files, agent_files, include, verb_files = _petrarch_environment(raw, path)
     toy = bool(actor_files) and all(p.is_file() for p in actor_files)
     body = _COMMENT.sub("", raw)
     records: list[GoldRecord] = []
@@ -477,6 +483,13 @@ def read_petrarch(path: Path) -> GoldSet:
                 "agent dictionary named in <Environment> is missing: " + ", ".join(p.name for p in missing)
             ] += 1
         agent_files = tuple(p for p in agent_files if p.is_file())
+        missing = [p for p in verb_files if not p.is_file()]
+        if missing:
+            notes[
+                "verb dictionary named in <Environment> is missing (our lexicon codes the verbs): "
+                + ", ".join(p.name for p in missing)
+            ] += 1
+        verb_files = tuple(p for p in verb_files if p.is_file())
     mode = "mechanics" if toy else "accuracy"
     return GoldSet(
         path.name,
@@ -488,6 +501,7 @@ def read_petrarch(path: Path) -> GoldSet:
         actor_files=actor_files if toy else (),
         agent_files=agent_files if toy else (),
         notes=notes,
+        verb_files=verb_files if toy else (),
     )
 
 

@@ -927,6 +927,19 @@ class SentenceCoder:
         for a in actors:
             if a.kind == "country" or (a.country and a.kind != "person"):
                 return a
+        place = self.actors.place_at(p)
+        if place is not None and place.country:
+            # a town or region the gazetteer resolved ("in Ganja", "near Samarra"): its country
+            return Actor(
+                text=place.text,
+                start=place.start,
+                end=place.end,
+                name=place.name,
+                country=place.country,
+                kind="place",
+                code=place.country,
+                coder=f"geo:{place.geonameid}" if place.geonameid else "geo",
+            )
         # "five districts of Azerbaijan": the country inside an of-phrase.
         for c in p.children:
             if c.dep_ == "prep" and c.lower_ == "of":

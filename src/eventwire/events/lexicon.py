@@ -1,8 +1,11 @@
 """The event lexicon: trigger words, governors, word classes and the intent table, read from data files.
 
 All of it is data under ``eventwire/data/lexicon/`` (TSV with a header and ``#`` comments); users extend it
-with ``--lexicon FILE`` (a TSV with the triggers' columns; its rows are tried before the built-in ones).
-Parsing happens once per process (``load_lexicon`` is cached per file set).
+with ``--lexicon FILE``: a TSV with the triggers' columns (its rows are tried before the built-in ones), or a
+PETRARCH verb dictionary (recognised by its ``--- VERB [CODE] ---`` blocks and read through
+:mod:`eventwire.events.petrarch_verbs`; the verbs it defines are coded by it alone, and codes it uses that are
+not CAMEO codes are carried through, see docs/events.md). Parsing happens once per process
+(``load_lexicon`` is cached per file set).
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ CLASS_COLUMN = {
     "REFUSE": "reject",
     "THREATEN": "threaten",
 }
+# Governor classes that give a verb a speech-act code of its own (02x, 10x, 03x, 12x, 13x): an imported verb
+# dictionary replaces them for its verbs. The others (PLAN, DENY, FAIL, HYPO, TRANSPARENT, SPEECH) only say
+# how their content is reported (modality, attribution), and stay.
+CODING_CLASSES = frozenset({"APPEAL", "DEMAND", "INTENT", "REFUSE", "THREATEN"})
 GENERIC = {"appeal": "020", "intent": "030", "demand": "100", "reject": "120", "threaten": "130"}
 
 
@@ -67,6 +74,10 @@ class TriggerRule:
     of_is_actor: bool
     source: str
     words: tuple[str, ...] = ()
+    reverse: str | None = None
+    """PETRARCH ``[a:b]`` pairs: the code of the event from the recipient back to the actor."""
+    reciprocal: bool = False
+    """PETRARCH ``%``: the event holds between the members of a compound actor, each way."""
 
     @property
     def label(self) -> str:
@@ -97,6 +108,8 @@ class Lexicon:
     class_content: tuple[tuple[str, str], ...]
     intent: dict[str, dict[str, str]]
     ontology: Ontology = field(repr=False)
+    warnings: tuple[str, ...] = ()
+    """Lines of extra lexicon files that were skipped or read approximately (``file:line: why``)."""
 
     def rules(self, lemma: str, pos: str) -> tuple[TriggerRule, ...]:
         return self.triggers.get((lemma, pos), ())
@@ -236,16 +249,36 @@ def _builtin(name: str) -> str:
 
 @lru_cache(maxsize=8)
 def load_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
-    """The built-in lexicon, extended by ``extra_files`` (trigger TSVs whose rows take precedence)."""
+    """The built-in lexicon, extended by ``extra_files``: trigger TSVs, whose rows take precedence, and
+    PETRARCH verb dictionaries, whose verbs replace the built-in rows (triggers and composing governors) for
+    the same verb lemma. Files earlier in the tuple win over later ones."""
     ontology = load_ontology()
     rules: list[TriggerRule] = []
+    classes: dict[str, frozenset[str]] = {}
+    shadowed: set[str] = set()
+    warnings: list[str] = []
     for path in extra_files:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise DictionaryError(f"cannot read lexicon {path}: {e}") from e
-        rules.extend(_read_triggers(text, Path(path).name, ontology))
-    rules.extend(_read_triggers(_builtin("triggers.tsv"), "triggers.tsv", ontology))
+        text = _read_extra(Path(path))
+        name = Path(path).name
+        from .petrarch_verbs import is_petrarch_verbs
+
+        if not is_petrarch_verbs(text):
+            rules.extend(_read_triggers(text, name, ontology))
+            continue
+        from .petrarch_verbs import import_verbs, noncameo_rows, with_codes
+
+        imp = import_verbs(text, name)
+        rules.extend(r for r in imp.rules if r.lemma not in shadowed)
+        shadowed |= imp.lemmas
+        classes.update(imp.classes)
+        ontology = with_codes(ontology, noncameo_rows(imp.codes, ontology, name))
+        warnings.extend(imp.report.warnings)
+        warnings.extend(f"{name}: {n} pattern(s) not translated: {why}" for why, n in imp.skipped.items())
+    rules.extend(
+        r
+        for r in _read_triggers(_builtin("triggers.tsv"), "triggers.tsv", ontology)
+        if not (r.pos == "V" and r.lemma in shadowed)
+    )
     by_key: dict[tuple[str, str], list[TriggerRule]] = {}
     multi: dict[str, list[TriggerRule]] = {}
     for r in rules:
@@ -255,9 +288,11 @@ def load_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
             by_key.setdefault((r.lemma, r.pos), []).append(r)
     governors: dict[tuple[str, str], list[Governor]] = {}
     for g in _read_governors(_builtin("governors.tsv"), "governors.tsv"):
+        if g.pos == "V" and g.lemma in shadowed and g.cls in CODING_CLASSES:
+            continue  # the imported verb dictionary says what this verb codes
         governors.setdefault((g.lemma, g.pos), []).append(g)
     class_rows = [row for _, row in _rows(_builtin("classes.tsv"), "classes.tsv")]
-    classes = {row["class"]: frozenset(_split(row["lemmas"])) for row in class_rows}
+    classes.update({row["class"]: frozenset(_split(row["lemmas"])) for row in class_rows})
     class_content = tuple((row["class"], row["content"]) for row in class_rows if row.get("content"))
     intent = {row["prefix"]: row for _, row in _rows(_builtin("intent.tsv"), "intent.tsv")}
     return Lexicon(
@@ -268,7 +303,19 @@ def load_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
         class_content=class_content,
         intent=intent,
         ontology=ontology,
+        warnings=tuple(warnings),
     )
+
+
+def _read_extra(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DictionaryError(f"cannot read lexicon {path}: {e}") from e
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # old PETRARCH/TABARI files are not always UTF-8
 
 
 def iter_codes(lexicon: Lexicon) -> Iterable[str]:
