@@ -91,8 +91,11 @@ CASES = [
     ("Iran threatened to close the Strait of Hormuz.", "13", "THREATEN", "IRN", None, "asserted"),
     ("Sudan refused to meet the envoy of the African Union.", "125", "REJECT", "SDN", "IGOAU", "asserted"),
     ("Egypt may host talks between the two sides next month.", "043", "AGREE", "EGY", None, "hypothetical"),
-    ("The Ukrainian president plans to visit Warsaw.", "042", "AGREE", "UKRGOV", None, "future"),
-    ("Chad said it would withdraw its troops from Niger.", "0874", "CONCEDE", "TCD", "NER", "future"),
+    ("The Ukrainian president plans to visit Warsaw.", "036", "AGREE", "UKRGOV", None, "asserted"),
+    ("The Ukrainian president is expected to visit Warsaw.", "042", "AGREE", "UKRGOV", None, "future"),
+    ("Chad said it would withdraw its troops from Niger.", "0356", "AGREE", "TCD", "NER", "asserted"),
+    ("Chad will withdraw its troops from Niger.", "0874", "RETREAT", "TCD", "NER", "future"),
+    ("Kenyan officials said Somali militants attacked a convoy.", "112", "ACCUSE", "KENGOV", "SOM", "asserted"),
     ("Azerbaijan agreed to hold talks with Armenia.", "036", "AGREE", "AZE", "ARM", "asserted"),
     ("Israel may strike Iranian nuclear sites.", "19", "THREATEN", "ISR", "IRN", "hypothetical"),
     (

@@ -35,7 +35,12 @@ def _tsv(path: Path) -> dict[str, str]:
 
 
 # Codes where the 2021 table contradicts the PLOVER 0.8 manual's text and the manual wins (cameo.tsv header).
-MANUAL_OVERRIDES = {"163": "SANCTION", "0813": "CONCEDE", "0814": "CONCEDE", "0831": "RETREAT"}
+MANUAL_OVERRIDES = {
+    "163": "SANCTION",
+    "0813": "CONCEDE",
+    "0814": "CONCEDE",
+    "0831": "RETREAT",
+}
 
 
 def _mapping(path: Path) -> dict[str, str]:

@@ -86,6 +86,7 @@ ORG_KINDS = frozenset({"igo", "ngo", "mnc", "org", "group"})
 # Generic nouns that denote an actor when an organisation or country modifies them ("UN structures").
 INSTITUTION_NOUNS = frozenset(
     {
+        "inspector", "monitor", "observer", "investigator", "expert", "delegate", "diplomat", "soldier",
         "structure",
         "body",
         "agency",
@@ -588,6 +589,11 @@ class DocumentActors:
         lemma = head.lemma_.lower()
         if lemma in INSTITUTION_NOUNS or lemma in QUANTITY_NOUNS or head.pos_ == "NUM":
             return True
+        for c in head.lefts:
+            # "United Nations inspectors", "Hamas fighters": a named body as compound makes its members
+            m = self.match_at.get(c.i)
+            if c.dep_ == "compound" and c.pos_ == "PROPN" and m is not None and m.entry.kind in ORG_KINDS:
+                return True
         return head.pos_ == "PROPN"
 
     def _np_tokens(self, head: Token) -> list[Token]:

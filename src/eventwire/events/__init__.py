@@ -100,9 +100,10 @@ def plover_row(row: CameoCode, modality: str, governed: bool, lexicon: Lexicon) 
     """The ontology row that gives an event's PLOVER type, mode and context.
 
     CAMEO has no modality, so ``cameo`` keeps the action and ``modality`` says it has not (yet) happened.
-    PLOVER codes such events by a rule of its own (manual, "Auxiliary modes", AGREE, CONCEDE): future or
-    possible cooperation (CONSULT, SUPPORT, COOPERATE, AID) is AGREE, a future retreat is CONCEDE, future or
-    possible material conflict is THREATEN. Events made by a governor ("agreed to meet", "threatened to
+    PLOVER codes such events by a rule of its own (manual, "Auxiliary modes" and AGREE): future or possible
+    cooperation (CONSULT, SUPPORT, COOPERATE, AID) is AGREE, future RETREAT and CONCEDE "are left as they
+    are", future or possible material conflict is THREATEN. (An announced retreat, "said it would
+    withdraw", is a speech act: CAMEO 0356, AGREE in the mapping.) Events made by a governor ("agreed to meet", "threatened to
     attack") already carry their CAMEO speech-act code and need no rule.
     """
     if governed or modality not in ("future", "hypothetical"):
@@ -110,8 +111,6 @@ def plover_row(row: CameoCode, modality: str, governed: bool, lexicon: Lexicon) 
     root = row.root
     if root in COOPERATIVE_ACTIONS and root != "08":
         new = lexicon.transform(row.code, "INTENT")
-    elif root == "08" and row.plover_event == "RETREAT":
-        new = "080"  # CONCEDE: "announced ... would withdraw troops is RETREAT + future, coded CONCEDE"
     elif root in CONFLICT_ACTIONS:
         new = lexicon.transform(row.code, "THREATEN")
     else:

@@ -643,6 +643,11 @@ class SentenceCoder:
         for c in tok.children:
             if c.dep_ in ("dobj", "nsubjpass"):
                 return c
+        if tok.dep_ == "conj" and any(c.dep_ == "auxpass" for c in tok.children):
+            # "civilians ... were released by Putin": a passive conjunct shares the first verb's subject
+            for c in tok.head.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    return c
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
             return tok.head
         for c in tok.children:
@@ -845,6 +850,8 @@ class SentenceCoder:
             ]
         if part.startswith("prep:"):
             return self._children_by_prep(h, part[5:])
+        if part in ("xcomp", "ccomp"):
+            return [c for c in h.children if c.dep_ == part]
         if part == "between":
             return self._children_by_prep(h, "between") or self._children_by_prep(h, "among")
         if part == "poss":
@@ -1069,6 +1076,95 @@ class SentenceCoder:
                 return next(x for x in c.children if x.dep_ == "xcomp")
         return None
 
+    def _other_doer(self, gov_tok: Token, c_tok: Token) -> bool:
+        """Does the content clause name its own doer, other than the governor's subject?"""
+        clause = c_tok if c_tok.pos_ in ("VERB", "AUX") else c_tok.head
+        own = [c for c in clause.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
+        if not own and any(c.dep_ == "dobj" for c in gov_tok.children) and clause.dep_ == "xcomp":
+            own = [c for c in gov_tok.children if c.dep_ == "dobj"]
+        if not own:
+            return False
+        mine = {a.code for h in self.subject_heads(gov_tok) for a in self._np_actors(h)}
+        theirs = {a.code for h in own for a in self._np_actors(h)}
+        return bool(theirs) and not theirs & mine
+
+    def _speech_act(self, tok: Token, consumed: set[int]) -> Candidate | None:
+        """What a report of speech itself codes, beyond the events it reports.
+
+        - "X said it would send aid": announcing one's own future action is an expression of intent
+          (03x; a refusal, 12x, when negated; a threat for force).
+        - "X said Y attacked Z": reporting another's violence is an accusation (112) of Y; claiming one's
+          own is a claim of responsibility (015). The reported event is coded too, attributed to X.
+        News media and uncoded speakers ("officials said", "witnesses said") report; they do not accuse.
+        """
+        clause = next((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+        if clause is None or clause.i in consumed:
+            return None
+        speakers = [a for h in self.subject_heads(tok) for a in self._np_actors(h)]
+        speakers = [a for a in speakers if (a.country or a.org) and a.sector not in ("JRN", "MED")]
+        if not speakers:
+            return None
+        aux = {a.lower_ for a in clause.children if a.dep_ == "aux"}
+        subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        doers = [a for h in subj for a in self._np_actors(h)]
+        same = (
+            not subj
+            or any(h.pos_ == "PRON" for h in subj)
+            or bool({a.code for a in doers} & {a.code for a in speakers})
+        )
+        if aux & {"will", "would", "'ll", "wo", "shall"} and same:
+            found = self._event_of(clause, depth=0)
+            if found is None:
+                return None
+            c_tok, c_code, c_notes, c_rule = found
+            negated = any(c.dep_ == "neg" for c in clause.children)
+            cls = "REFUSE" if negated else "INTENT"
+            code = self.lex.transform(c_code, cls)
+            consumed.update(t.i for t in clause.subtree)
+            recipients = self._content_recipients(c_tok, c_rule, speakers)
+            mod, mnotes = modality_rules.detect(tok, self.lex, governed_by=tok, question=self.question)
+            return Candidate(
+                trigger=c_tok,
+                cameo=code,
+                actors=speakers,
+                recipients=recipients,
+                modality=mod,
+                coder=[
+                    f"announced:{tok.lemma_}+{'not ' if negated else ''}{clause.lemma_}",
+                    *c_notes,
+                    f"intent:{c_code}->{code}",
+                    *mnotes,
+                ],
+                tokens=sorted({tok, c_tok}, key=lambda t: t.i),
+                governor=tok,
+                specific=True,
+                speech_act=True,
+            )
+        if aux & {"will", "would", "'ll", "wo", "shall", "may", "might", "could", "should", "must"}:
+            return None
+        rule = self.match_rule(clause)
+        if rule is None or not rule.cameo or rule.cameo[:2] not in ("18", "19", "20"):
+            return None
+        reported = self._triggered(clause, set())
+        if reported is None:
+            return None
+        perpetrators = [a for a in reported.actors if a.code]
+        own = bool({a.code for a in perpetrators} & {a.code for a in speakers})
+        code = "015" if own else "112"
+        mod, mnotes = modality_rules.detect(tok, self.lex, question=self.question)
+        return Candidate(
+            trigger=tok,
+            cameo=code,
+            actors=speakers,
+            recipients=[] if own else perpetrators,
+            modality=mod,
+            coder=[f"{'claims' if own else 'accuses'}:{tok.lemma_}+{clause.lemma_}", *mnotes],
+            tokens=[tok],
+            governor=tok,
+            specific=True,
+            speech_act=True,
+        )
+
     def _demand_by_speaker(self, tok: Token, clause: Token, consumed: set[int]) -> Candidate | None:
         subj = self.subject_heads(tok)
         actors = [a for h in subj for a in self._np_actors(h)]
@@ -1118,6 +1214,9 @@ class SentenceCoder:
                 return self._demand_by_speaker(tok, clause, consumed)
         for gov in govs:
             if gov.cls == "SPEECH":
+                said = self._speech_act(tok, consumed)
+                if said is not None:
+                    return said
                 continue
             if gov.cls not in COMPOSING:
                 continue
@@ -1138,6 +1237,9 @@ class SentenceCoder:
                     return None  # the trigger lexicon has a more specific reading ("refused to comment")
                 return self._own(tok, gov)
             c_tok, c_code, c_notes, c_rule = content
+            if gov.cls == "INTENT" and gov.pos == "V" and self._other_doer(tok, c_tok):
+                # "Obama wants Putin to attack": wanting someone else to act is an appeal to them
+                gov = replace(gov, cls="APPEAL", recipient=("dobj", "xcomp.subj", "ccomp.subj"))
             # A plan is no speech act: CAMEO keeps the planned action (modality future); the rest is a
             # stated appeal, intent, demand, refusal or threat with a CAMEO code of its own.
             code = c_code if gov.cls in KEEPS_CODE else self.lex.transform(c_code, gov.cls)

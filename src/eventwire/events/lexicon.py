@@ -252,6 +252,8 @@ def load_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
     """The built-in lexicon, extended by ``extra_files``: trigger TSVs, whose rows take precedence, and
     PETRARCH verb dictionaries, whose verbs replace the built-in rows (triggers and composing governors) for
     the same verb lemma. Files earlier in the tuple win over later ones."""
+    from .petrarch_verbs import import_verbs, is_petrarch_verbs, noncameo_rows, with_codes
+
     ontology = load_ontology()
     rules: list[TriggerRule] = []
     classes: dict[str, frozenset[str]] = {}
@@ -260,13 +262,9 @@ def load_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
     for path in extra_files:
         text = _read_extra(Path(path))
         name = Path(path).name
-        from .petrarch_verbs import is_petrarch_verbs
-
         if not is_petrarch_verbs(text):
             rules.extend(_read_triggers(text, name, ontology))
             continue
-        from .petrarch_verbs import import_verbs, noncameo_rows, with_codes
-
         imp = import_verbs(text, name)
         rules.extend(r for r in imp.rules if r.lemma not in shadowed)
         shadowed |= imp.lemmas
