@@ -1113,11 +1113,13 @@ class SentenceCoder:
             or bool({a.code for a in doers} & {a.code for a in speakers})
         )
         if aux & {"will", "would", "'ll", "wo", "shall"} and same:
+            negated = any(c.dep_ == "neg" for c in clause.children)
             found = self._event_of(clause, depth=0)
             if found is None:
-                return None
+                # "Interpol said it will send a team", "said he would not give permission": an intent or a
+                # refusal of something our lexicon cannot name
+                found = (clause, "030", [f"unnamed:{clause.lemma_}"], None)
             c_tok, c_code, c_notes, c_rule = found
-            negated = any(c.dep_ == "neg" for c in clause.children)
             cls = "REFUSE" if negated else "INTENT"
             code = self.lex.transform(c_code, cls)
             consumed.update(t.i for t in clause.subtree)
