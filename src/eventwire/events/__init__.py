@@ -103,8 +103,8 @@ def plover_row(row: CameoCode, modality: str, governed: bool, lexicon: Lexicon) 
     PLOVER codes such events by a rule of its own (manual, "Auxiliary modes" and AGREE): future or possible
     cooperation (CONSULT, SUPPORT, COOPERATE, AID) is AGREE, future RETREAT and CONCEDE "are left as they
     are", future or possible material conflict is THREATEN. (An announced retreat, "said it would
-    withdraw", is a speech act: CAMEO 0356, AGREE in the mapping.) Events made by a governor ("agreed to meet", "threatened to
-    attack") already carry their CAMEO speech-act code and need no rule.
+    withdraw", is a speech act: CAMEO 0356, AGREE in the mapping.) Events made by a governor ("agreed to
+    meet", "threatened to attack") already carry their CAMEO speech-act code and need no rule.
     """
     if governed or modality not in ("future", "hypothetical"):
         return row, ""
