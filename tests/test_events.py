@@ -95,7 +95,14 @@ CASES = [
     ("The Ukrainian president is expected to visit Warsaw.", "042", "AGREE", "UKRGOV", None, "future"),
     ("Chad said it would withdraw its troops from Niger.", "0356", "AGREE", "TCD", "NER", "asserted"),
     ("Chad will withdraw its troops from Niger.", "0874", "RETREAT", "TCD", "NER", "future"),
-    ("Kenyan officials said Somali militants attacked a convoy.", "112", "ACCUSE", "KENGOV", "SOM", "asserted"),
+    (
+        "Kenyan officials said Somali militants attacked a convoy.",
+        "112",
+        "ACCUSE",
+        "KENGOV",
+        "SOM",
+        "asserted",
+    ),
     ("Azerbaijan agreed to hold talks with Armenia.", "036", "AGREE", "AZE", "ARM", "asserted"),
     ("Israel may strike Iranian nuclear sites.", "19", "THREATEN", "ISR", "IRN", "hypothetical"),
     (
