@@ -374,7 +374,16 @@ def test_evaluate_petrarch_news_and_mechanics(tmp_path: Path) -> None:
         {
             s1: [event(s1, "visited", "CONSULT", "042", actors=(pres,), recipients=(fre,))],
             s2: [event(s2, "waved", "CONSULT", "040", actors=(rur, zen), recipients=(fre2,))],
-            "The weather was fine.": [event("The weather was fine.", "was", "CONSULT", "040")],
+            "The weather was fine.": [
+                event(
+                    "The weather was fine.",
+                    "was",
+                    "CONSULT",
+                    "040",
+                    actors=(actor("weather", "The weather was fine.", "RUR"),),
+                    recipients=(actor("fine", "The weather was fine.", "FRE"),),
+                )
+            ],
         }
     )
     r = evaluate(p, coder=coder)

@@ -90,7 +90,7 @@ def config_options(f: F) -> F:
             "lexicon_files",
             multiple=True,
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Extra trigger lexicon (TSV); repeatable.",
+            help="Extra trigger lexicon (TSV, or a PETRARCH verb dictionary); repeatable.",
         ),
         click.option("--min-confidence", type=float, default=0.0, show_default=True),
     ]
@@ -561,12 +561,18 @@ def dict_group() -> None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The TSV file to write (eventwire's actor table format).",
+    help="The TSV file to write (eventwire's actor table format; triggers.tsv format with --verbs).",
 )
 @click.option("--agents", is_flag=True, help="SOURCE is an agent dictionary (sector words), not actors.")
+@click.option(
+    "--verbs", is_flag=True, help="SOURCE is a verb dictionary: write trigger rows (a --lexicon TSV)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def dict_import_cmd(source: Path, output: Path, agents: bool, as_json: bool) -> None:
-    """Convert a PETRARCH actor or agent dictionary to eventwire's TSV (to read, edit and extend)."""
+def dict_import_cmd(source: Path, output: Path, agents: bool, verbs: bool, as_json: bool) -> None:
+    """Convert a PETRARCH actor, agent or verb dictionary to eventwire's TSV (to read, edit and extend)."""
+    if verbs:
+        _import_verbs(source, output, as_json)
+        return
     from .actors.dictionary import LoadReport, read_text_file, write_tsv
     from .actors.petrarch import parse_petrarch_actors, parse_petrarch_agents
 
@@ -1098,4 +1104,42 @@ def places_cmd(
     skips = ", ".join(f"{n} {r}" for r, n in sorted(skipped.items())) or "none"
     Console(stderr=True).print(
         f"[bold]found[/bold] {n_places} places in {len(articles)} documents; skipped: {skips}"
+    )
+
+
+# --- PETRARCH verb dictionaries (eventwire.events.petrarch_verbs) ---------------------------------------
+
+
+def _import_verbs(source: Path, output: Path, as_json: bool) -> None:
+    """``dict import --verbs``: a PETRARCH verb dictionary as trigger rows in triggers.tsv format."""
+    from .actors.dictionary import read_text_file
+    from .events.petrarch_verbs import import_verbs, write_rules_tsv
+    from .ontology import load_ontology
+
+    imp = import_verbs(read_text_file(source), source.name)
+    note = (
+        f"Converted from {source.name} by `eventwire dict import --verbs` (docs/events.md, PETRARCH verb "
+        "dictionaries).\nSynsets are written out as word lists; rows whose code is not a CAMEO code are "
+        "commented out\n(load the PETRARCH file itself with --lexicon to use them)."
+    )
+    written, commented = write_rules_tsv(imp, load_ontology(), output, header_comment=note)
+    summary = {
+        **imp.summary(),
+        "output": str(output),
+        "rows_written": written,
+        "rows_commented": commented,
+        "warning_lines": imp.report.warnings,
+    }
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    for w in imp.report.warnings:
+        click.echo(f"eventwire: skipped {w}", err=True)
+    for why, n in sorted(imp.skipped.items(), key=lambda x: -x[1]):
+        click.echo(f"eventwire: {n} pattern(s) not translated: {why}", err=True)
+    click.echo(
+        f"wrote {written} rows for {len(imp.lemmas)} verb lemmas ({imp.n_patterns} patterns, "
+        f"{len(imp.classes)} synsets) to {output}; {commented} rows with non-CAMEO codes commented out; "
+        f"{sum(imp.skipped.values())} patterns not translated; {len(imp.report.warnings)} lines skipped",
+        err=True,
     )

@@ -86,7 +86,14 @@ ORG_KINDS = frozenset({"igo", "ngo", "mnc", "org", "group"})
 # Generic nouns that denote an actor when an organisation or country modifies them ("UN structures").
 INSTITUTION_NOUNS = frozenset(
     {
-        "inspector", "monitor", "observer", "investigator", "expert", "delegate", "diplomat", "soldier",
+        "inspector",
+        "monitor",
+        "observer",
+        "investigator",
+        "expert",
+        "delegate",
+        "diplomat",
+        "soldier",
         "structure",
         "body",
         "agency",
@@ -476,22 +483,31 @@ class DocumentActors:
         return [actor] if actor is not None else []
 
     def _joint_countries(self, head: Token) -> list[Actor]:
-        """ "Hungarian and Romanian officials", "the Turkish and Greek sides": one actor per country."""
-        for child in head.lefts:
-            if child.dep_ not in ("amod", "compound", "nmod") or not child.conjuncts:
-                continue
-            group = [child, *child.conjuncts]
+        """ "Hungarian and Romanian officials", "the foreign ministers of Kazakhstan and Uzbekistan": one
+        actor per country."""
+        groups = [
+            [c, *c.conjuncts] for c in head.lefts if c.dep_ in ("amod", "compound", "nmod") and c.conjuncts
+        ]
+        if head.lemma_.lower() not in QUANTITY_NOUNS:
+            groups += [
+                [p, *p.conjuncts]
+                for prep in head.rights
+                if prep.dep_ == "prep" and prep.lower_ == "of"
+                for p in prep.children
+                if p.dep_ == "pobj" and p.conjuncts
+            ]
+        for group in groups:
             matches = [self.match_at.get(t.i) for t in group]
             if len(group) < 2 or not all(m is not None and m.entry.kind == "country" for m in matches):
                 continue
             sector = self.match_at.get(head.i)
             se = sector.entry if sector is not None and sector.entry.kind == "sector" else None
-            end = head.idx + len(head.text)
             out = []
             for tok, m in zip(group, matches, strict=True):
                 assert m is not None
                 ce = m.entry
-                start = tok.idx
+                start = min(tok.idx, head.idx)
+                end = max(head.idx + len(head.text), tok.idx + len(tok.text))
                 out.append(
                     Actor(
                         text=self.text[start:end],

@@ -149,7 +149,7 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
     for sent_i, sent in enumerate(sents):
         if not any(t.pos_ in ("VERB", "NOUN", "PROPN") for t in sent):
             continue
-        if sent_i == 0 and len(sents) > 2 and _is_title(sent):
+        if sent_i == 0 and len(sents) > 1 and _is_title(sent):
             continue
         cands = coder.code(sent)
         if not cands:
@@ -172,7 +172,8 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
             date, date_text = inp.pub_date if modality not in ("future", "hypothetical") else None, None
             date_rule = "date:publication" if date else None
             if inp.date_of is not None:
-                mention = inp.date_of(c.trigger, inp.pub_date, sent)
+                # a speech act ("invited X to visit in May") is dated by its own words, not its content's
+                mention = inp.date_of(c.anchor if c.speech_act else c.trigger, inp.pub_date, sent)
                 if mention is not None:
                     date, date_text, date_rule = mention.date, mention.text, f"date:{mention.rule}"
                     if (
@@ -209,6 +210,10 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
             contexts = list(row.plover_context)
             contexts += [x for x in sent_contexts if x not in contexts]
             toks = c.tokens
+            if toks[-1].i - toks[0].i > 4:
+                # "the government will lift the state of emergency ..., the ministry said": the evidence is
+                # the trigger, not everything between it and its governor
+                toks = [c.trigger]
             ev_start = toks[0].idx
             ev_end = toks[-1].idx + len(toks[-1].text)
             event = Event(

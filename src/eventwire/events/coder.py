@@ -386,8 +386,13 @@ class SentenceCoder:
         skip: set[int] = set()
         for t in (anchor, c.trigger):
             for ch in t.children:
-                if ch.dep_ in ("nsubj", "nsubjpass", "csubj", "agent", "punct", "cc") or (
-                    ch.dep_ in ("ccomp", "parataxis", "advcl") and ch.i < anchor.i
+                if (
+                    ch.dep_ in ("nsubj", "nsubjpass", "csubj", "agent", "punct", "cc", "npadvmod")
+                    or (
+                        ch.dep_ == "prep"
+                        and ch.lower_ in ("according", "despite", "after", "before", "since")
+                    )
+                    or (ch.dep_ in ("ccomp", "parataxis", "advcl") and ch.i < anchor.i)
                 ):
                     skip.update(x.i for x in ch.subtree)
         spans = [(a.start, a.end) for a in c.actors]
@@ -581,6 +586,7 @@ class SentenceCoder:
                 and c.anchor.head.i == o.anchor.i
                 and c.anchor.dep_ in ("xcomp", "advcl")
                 and c.anchor.i > o.anchor.i
+                and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.anchor.children)
                 for o in keep
             )
         ]  # "travel to Washington to meet Biden", "summoned the ambassador to protest"
@@ -776,7 +782,8 @@ class SentenceCoder:
             if c.dep_ in ("nsubj", "csubj"):
                 if c.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
                     return [v.head]
-                return [c]
+                # "X and Y signed" is sometimes parsed as two subjects rather than a conjunction
+                return [s for s in v.children if s.dep_ == c.dep_]
         head = v.head
         if head.i == v.i:
             return []

@@ -200,12 +200,7 @@ def _read_triggers(text: str, name: str, ontology: Ontology) -> list[TriggerRule
         lemma, pos = row.get("lemma", ""), row.get("pos", "")
         if not lemma or pos not in ("V", "N"):
             raise DictionaryError(f"{where}: need a lemma and pos V or N, got {lemma!r} {pos!r}")
-        code = row.get("cameo", "")
-        cameo: str | None = None
-        if code and code != "-":
-            if not ontology.is_valid(code):
-                raise DictionaryError(f"{where}: {code!r} is not a CAMEO code (see data/ontology/cameo.tsv)")
-            cameo = ontology.normalize(code)
+        cameo = _cameo(row.get("cameo", ""), where, ontology)
         rules.append(
             TriggerRule(
                 lemma=lemma.lower(),
@@ -217,9 +212,20 @@ def _read_triggers(text: str, name: str, ontology: Ontology) -> list[TriggerRule
                 of_is_actor=row.get("of", "") == "a",
                 source=where,
                 words=tuple(lemma.lower().split()),
+                reverse=_cameo(row.get("reverse", ""), where, ontology),
+                reciprocal=row.get("reciprocal", "") in ("yes", "%"),
             )
         )
     return rules
+
+
+def _cameo(code: str, where: str, ontology: Ontology) -> str | None:
+    """A trigger row's CAMEO code (``cameo`` or ``reverse`` column); ``-`` or empty is none."""
+    if not code or code == "-":
+        return None
+    if not ontology.is_valid(code):
+        raise DictionaryError(f"{where}: {code!r} is not a CAMEO code (see data/ontology/cameo.tsv)")
+    return ontology.normalize(code)
 
 
 def _read_governors(text: str, name: str) -> list[Governor]:
