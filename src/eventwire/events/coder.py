@@ -782,8 +782,10 @@ class SentenceCoder:
             if c.dep_ in ("nsubj", "csubj"):
                 if c.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
                     return [v.head]
-                # "X and Y signed" is sometimes parsed as two subjects rather than a conjunction
-                return [s for s in v.children if s.dep_ == c.dep_]
+                # "X and Y signed" is sometimes parsed as two subjects rather than a conjunction; a dateline
+                # ("BAMAKO, June 3 - Rebels attacked") is parsed as a subject too, and is not one
+                subjects = [s for s in v.children if s.dep_ == c.dep_ and not self._dateline(s)]
+                return subjects or [c]
         head = v.head
         if head.i == v.i:
             return []
@@ -817,6 +819,11 @@ class SentenceCoder:
         if v.dep_ == "acomp" or (v.dep_ == "xcomp" and head.lemma_ == "be"):
             return self.subject_heads(head, depth + 1)
         return []
+
+    @staticmethod
+    def _dateline(tok: Token) -> bool:
+        """A dateline word: capitals at the very start of a sentence ("BAKU, Jan 21 (Reuters) -")."""
+        return tok.text.isupper() and len(tok.text) > 2 and tok.text.isalpha() and tok.i - tok.sent.start <= 2
 
     def _children_by_prep(self, tok: Token, prep: str) -> list[Token]:
         out: list[Token] = []
@@ -898,9 +905,14 @@ class SentenceCoder:
                     if not found and (last in ("dobj", "obj", "poss") or last.startswith("prep:")):
                         found = self._inner_actors(h)
                     actors.extend(found)
-            actors = [a for a in actors if (a.code, a.start) not in excluded]
-            if actors:
-                return actors
+            unique: list[Actor] = []
+            for a in actors:
+                if (a.code, a.start) not in excluded and not any(
+                    u.code == a.code and u.name == a.name for u in unique
+                ):
+                    unique.append(a)
+            if unique:
+                return unique
         return []
 
     def _inner_actors(self, head: Token) -> list[Actor]:
