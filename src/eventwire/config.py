@@ -23,7 +23,7 @@ class Config:
     - ``actor_files``: extra actor dictionaries (our TSV format or PETRARCH ``.txt``) that extend or
       override the built-in one, later files winning.
     - ``agent_files``: PETRARCH agent dictionaries (sector words).
-    - ``lexicon_files``: extra trigger lexicons in our TSV format.
+    - ``lexicon_files``: extra trigger lexicons: our TSV format, or PETRARCH verb dictionaries.
     - ``people_files``: extra people dictionaries (``people.tsv`` format) that extend or override ours.
     - ``include_modalities``: which modalities to emit; the default emits all (a consumer filters).
     - ``min_confidence``: drop events below this score.
