@@ -202,3 +202,13 @@ def test_every_code_is_consistent_with_the_ontology(coder: Coder) -> None:
         speech_act = any(n.startswith(("governor:", "intent:")) for n in e.coder)
         prow, _ = plover_row(row, e.modality, speech_act, load_lexicon())
         assert (e.event, e.mode) == (prow.plover_event or None, prow.plover_mode)
+
+
+def test_discard_phrases_drop_sports_sentences(coder: Coder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = "In the Champions League final, Liverpool attacked Madrid's defence and captured the trophy."
+    assert code(coder, text) == []
+    extra = tmp_path / "discards.txt"
+    extra.write_text("# our own test list\n+typhoon   # a whole story\nMONTHS LATER\n", encoding="utf-8")
+    own = Coder(coder.config.replace(discard_files=(extra,)))
+    assert code(own, "A typhoon hit Manila. Police arrested two looters.") == []
+    assert code(own, "Police arrested two looters in Manila.") != []

@@ -92,6 +92,20 @@ def config_options(f: F) -> F:
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
             help="Extra trigger lexicon (TSV, or a PETRARCH verb dictionary); repeatable.",
         ),
+        click.option(
+            "--people",
+            "people_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Extra people dictionary (people.tsv format); repeatable.",
+        ),
+        click.option(
+            "--discards",
+            "discard_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Extra discard phrases (PETRARCH discard format); repeatable.",
+        ),
         click.option("--min-confidence", type=float, default=0.0, show_default=True),
     ]
     for opt in reversed(opts):
@@ -108,6 +122,8 @@ def build_config(**kw: Any) -> Config:
         actor_files=tuple(kw.get("actor_files") or ()),
         agent_files=tuple(kw.get("agent_files") or ()),
         lexicon_files=tuple(kw.get("lexicon_files") or ()),
+        people_files=tuple(kw.get("people_files") or ()),
+        discard_files=tuple(kw.get("discard_files") or ()),
         min_confidence=kw.get("min_confidence", 0.0),
     )
 

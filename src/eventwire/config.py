@@ -25,6 +25,7 @@ class Config:
     - ``agent_files``: PETRARCH agent dictionaries (sector words).
     - ``lexicon_files``: extra trigger lexicons: our TSV format, or PETRARCH verb dictionaries.
     - ``people_files``: extra people dictionaries (``people.tsv`` format) that extend or override ours.
+    - ``discard_files``: extra discard phrases (PETRARCH discard format, ``docs/events.md``).
     - ``include_modalities``: which modalities to emit; the default emits all (a consumer filters).
     - ``min_confidence``: drop events below this score.
     - ``require_actor``: drop events with neither actor nor recipient coded.
@@ -40,6 +41,7 @@ class Config:
     agent_files: tuple[Path, ...] = ()
     lexicon_files: tuple[Path, ...] = ()
     people_files: tuple[Path, ...] = ()
+    discard_files: tuple[Path, ...] = ()
     include_modalities: tuple[str, ...] | None = None
     min_confidence: float = 0.0
     require_actor: bool = True
@@ -55,7 +57,13 @@ class Config:
             raise ConfigError(f"min_confidence must be within 0..1, got {self.min_confidence}")
         if self.max_chars < 1:
             raise ConfigError(f"max_chars must be positive, got {self.max_chars}")
-        for p in (*self.actor_files, *self.agent_files, *self.lexicon_files, *self.people_files):
+        for p in (
+            *self.actor_files,
+            *self.agent_files,
+            *self.lexicon_files,
+            *self.people_files,
+            *self.discard_files,
+        ):
             if not Path(p).is_file():
                 raise ConfigError(f"dictionary file not found: {p} (check the path)")
 

@@ -304,11 +304,12 @@ def evaluate(
     start = time.perf_counter()
     gold = read_gold(path, fmt)
     run_config = config
-    if gold.actor_files or gold.agent_files or gold.verb_files:
+    if gold.actor_files or gold.agent_files or gold.verb_files or gold.discard_files:
         run_config = config.replace(
             actor_files=(*config.actor_files, *gold.actor_files),
             agent_files=(*config.agent_files, *gold.agent_files),
             lexicon_files=(*config.lexicon_files, *gold.verb_files),
+            discard_files=(*config.discard_files, *gold.discard_files),
         )
     cache = cache or CodingCache()
     before = cache.skipped_by_coder

@@ -112,6 +112,7 @@ class GoldSet:
     agent_files: tuple[Path, ...] = ()
     notes: Counter[str] = field(default_factory=Counter)
     verb_files: tuple[Path, ...] = ()
+    discard_files: tuple[Path, ...] = ()
     """PETRARCH verb dictionaries the set runs with (loaded as ``Config.lexicon_files``)."""
 
 
@@ -380,12 +381,12 @@ def split_actor_code(code: str) -> tuple[str | None, str | None]:
 
 def _petrarch_environment(
     raw: str, path: Path
-) -> tuple[tuple[Path, ...], tuple[Path, ...], set[str], tuple[Path, ...]]:
-    """The actor, agent and verb files (next to ``path``) and the ``<Include>`` categories of
+) -> tuple[tuple[Path, ...], tuple[Path, ...], set[str], tuple[Path, ...], tuple[Path, ...]]:
+    """The actor, agent, verb and discard files (next to ``path``) and the ``<Include>`` categories of
     ``<Environment>``."""
     env = re.search(r"<Environment>(.*?)</Environment>", raw, re.S)
     if not env:
-        return (), (), set(), ()
+        return (), (), set(), (), ()
     body = env.group(1)
 
     def files(tag: str) -> tuple[Path, ...]:
@@ -396,14 +397,14 @@ def _petrarch_environment(
 
     inc = re.search(r"<Include>\s*(.*?)\s*</Include>", body, re.S)
     include = {w for w in (inc.group(1).split() if inc else ()) if w != "valid"}
-    return files("Actorfile"), files("Agentfile"), include, files("Verbfile")
+    return files("Actorfile"), files("Agentfile"), include, files("Verbfile"), files("Discardfile")
 
 
 def read_petrarch(path: Path) -> GoldSet:
     """PETRARCH validation XML, read tolerantly (regex split on ``<Sentence``; comments removed)."""
     raw = _read_text(path)
     notes: Counter[str] = Counter()
-    actor_files, agent_files, include, verb_files = _petrarch_environment(raw, path)
+    actor_files, agent_files, include, verb_files, discard_files = _petrarch_environment(raw, path)
     toy = bool(actor_files) and all(p.is_file() for p in actor_files)
     body = _COMMENT.sub("", raw)
     records: list[GoldRecord] = []
@@ -502,6 +503,7 @@ def read_petrarch(path: Path) -> GoldSet:
         agent_files=agent_files if toy else (),
         notes=notes,
         verb_files=verb_files if toy else (),
+        discard_files=tuple(p for p in discard_files if p.is_file()) if toy else (),
     )
 
 

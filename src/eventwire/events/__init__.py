@@ -21,6 +21,7 @@ from ..dates import token_tense
 from ..types import Actor, Attribution, Event, Place
 from .attribution import find_attribution
 from .coder import Candidate, SentenceCoder
+from .discards import load_discards
 from .lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -142,6 +143,9 @@ def _confidence(c: Candidate, modality: str) -> float:
 def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> list[Event]:
     """Code every sentence of a parsed document; returns events in text order."""
     ontology = lexicon.ontology
+    discards = load_discards(tuple(config.discard_files))
+    if discards.story_discarded(inp.actors.text):
+        return []
     coder = SentenceCoder(lexicon, inp.actors)
     events: list[Event] = []
     lede_attr: Attribution | None = None
@@ -150,6 +154,8 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
         if not any(t.pos_ in ("VERB", "NOUN", "PROPN") for t in sent):
             continue
         if sent_i == 0 and len(sents) > 1 and _is_title(sent):
+            continue
+        if discards.sentence_discarded(sent.text):
             continue
         cands = coder.code(sent)
         if not cands:

@@ -324,6 +324,7 @@ class Candidate:
     specific: bool = False
     notes: list[str] = field(default_factory=list)
     speech_act: bool = False
+    rule: TriggerRule | None = None
 
     @property
     def anchor(self) -> Token:
@@ -370,7 +371,28 @@ class SentenceCoder:
             self._refine(c)
             self._fill_recipient(c)
             self._fill_countries(c)
+        out += [m for c in out if (m := self._mirror(c)) is not None]
         return self._absorb(out)
+
+    @staticmethod
+    def _mirror(c: Candidate) -> Candidate | None:
+        """The other direction of a two-way verb from an imported PETRARCH dictionary.
+
+        A ``%`` (reciprocal) verb is coded both ways with the same code; a ``[a:b]`` verb codes the
+        recipient's side with ``b`` ("X met Y": Y also met X).
+        """
+        rule = c.rule
+        if rule is None or not (rule.reciprocal or rule.reverse) or not c.actors or not c.recipients:
+            return None
+        code = rule.reverse or c.cameo
+        return replace(
+            c,
+            cameo=code,
+            actors=list(c.recipients),
+            recipients=list(c.actors),
+            coder=[*c.coder, f"{'reciprocal' if rule.reciprocal else 'reverse'}:{rule.label}"],
+            rule=None,
+        )
 
     def _fill_recipient(self, c: Candidate) -> None:
         """Last resort for a missing recipient: the first other actor inside what the event is about.
@@ -610,6 +632,12 @@ class SentenceCoder:
     def lemma(self, tok: Token) -> str:
         """The token's lemma, mended where the small model clips it ("staged" -> "stag" -> "stage")."""
         lemma = tok.lemma_.lower()
+        if (
+            tok.pos_ == "VERB"
+            and (lemma, "V") not in self.lex.triggers
+            and (lemma[:-1], "V") in self.lex.triggers
+        ):
+            return lemma[:-1]  # "cordoned" -> "cordone" -> "cordon"
         if (
             tok.pos_ == "VERB"
             and lemma not in LIGHT_VERBS
@@ -1432,6 +1460,7 @@ class SentenceCoder:
             coder=notes + mnotes,
             tokens=sorted(tokens, key=lambda t: t.i),
             specific=bool(rule.constraints),
+            rule=rule,
         )
 
     def _authorities(self, tok: Token, code: str, notes: list[str]) -> list[Actor]:
@@ -1633,4 +1662,5 @@ class SentenceCoder:
             coder=notes + mnotes,
             tokens=tokens,
             specific=bool(rule.constraints),
+            rule=rule,
         )
