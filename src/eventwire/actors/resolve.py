@@ -461,11 +461,51 @@ class DocumentActors:
         heads = [head]
         if expand_conj:
             heads.extend(c for c in head.conjuncts if c.i > head.i)
+            # "Fornost and the evil awful Gondor": a coordinated name hung on the head as a modifier
+            heads[:0] = [
+                c
+                for c in head.lefts
+                if c.dep_ in ("nmod", "compound")
+                and any(x.dep_ == "cc" for x in c.children)
+                and (m := self.match_at.get(c.i)) is not None
+                and m.entry.kind != "sector"
+            ]
         out: list[Actor] = []
         for h in heads:
             for actor in self._code_one(h):
                 if not any(a.code == actor.code and a.name == actor.name for a in out):
                     out.append(actor)
+        return self._distribute(out) if len(out) > 1 else out
+
+    @staticmethod
+    def _distribute(actors: list[Actor]) -> list[Actor]:
+        """ "Lawmakers and officials in X and Y": every role of the list in every country of it.
+
+        Applies when a coordinated list mixes roles without a country and countries without a role; an
+        actor that already has both keeps them.
+        """
+        roles = [a for a in actors if a.sector and not a.country and not a.org]
+        lands = [a for a in actors if a.country and a.kind == "country" and not a.sector]
+        if not roles or not lands:
+            return actors
+        placed = [
+            a for a in actors if a.country and a.sector and not a.org and a.kind in ("sector", "country")
+        ]
+        countries = list(dict.fromkeys([a.country for a in (*lands, *placed) if a.country]))
+        sectors = list(dict.fromkeys([a.sector for a in (*roles, *placed) if a.sector]))
+        out = [a for a in actors if a not in roles and a not in lands and a not in placed]
+        template = roles[0]
+        for country in countries:
+            for sector in sectors:
+                out.append(
+                    replace(
+                        template,
+                        country=country,
+                        sector=sector,
+                        code=actor_code(country, None, sector),
+                        resolved_from="distributed",
+                    )
+                )
         return out
 
     def _code_one(self, head: Token) -> list[Actor]:
