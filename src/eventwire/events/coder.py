@@ -402,7 +402,9 @@ class SentenceCoder:
         meetings (often reciprocal, with a place that is no party) are left alone; the rule is named in
         ``coder`` so it can be audited.
         """
-        if c.recipients or not c.actors or c.cameo[:2] in SUBTREE_RECIPIENT_EXCLUDED:
+        imported = c.rule is not None and not c.rule.source.startswith("triggers.tsv:")
+        if c.recipients or not c.actors or (c.cameo[:2] in SUBTREE_RECIPIENT_EXCLUDED and not imported):
+            # (a user's or PETRARCH's verb rows follow PETRARCH's rule: the first actor after the verb)
             return
         anchor = c.anchor
         skip: set[int] = set()
