@@ -462,14 +462,15 @@ class DocumentActors:
         if expand_conj:
             heads.extend(c for c in head.conjuncts if c.i > head.i)
             # "Fornost and the evil awful Gondor": a coordinated name hung on the head as a modifier
-            heads[:0] = [
+            listed = [
                 c
                 for c in head.lefts
-                if c.dep_ in ("nmod", "compound")
-                and any(x.dep_ == "cc" for x in c.children)
+                if c.dep_ in ("nmod", "compound", "appos", "npadvmod")
+                and (any(x.dep_ == "cc" for x in c.children) or self.doc[c.i + 1].text in (",", "and"))
                 and (m := self.match_at.get(c.i)) is not None
                 and m.entry.kind != "sector"
             ]
+            heads[:0] = [x for c in listed for x in (c, *c.conjuncts) if x.i != head.i]
         out: list[Actor] = []
         for h in heads:
             for actor in self._code_one(h):

@@ -1592,9 +1592,9 @@ class SentenceCoder:
         if dep in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
             if self.lemma(head) in LIGHT_VERBS:
                 light = head
-            elif self.match_rule(head) is not None:
-                # "condemned the attack": the attack is an event only with its own explicit actor.
-                pass
+            elif self.match_rule(head) is not None or self._governor_rows(head):
+                # "condemned the attack by X": a reference inside another event, coded where it is reported
+                return None
         elif dep in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             hl = self.lemma(head)
             if not (hl in OCCURRENCE_VERBS or hl in LIGHT_VERBS):
