@@ -1,0 +1,668 @@
+"""Exports of the event store in the formats analysts already load: GDELT 2.0, PLOVER, Parquet, CSV, JSONL.
+
+- ``gdelt``: the GDELT 2.0 event table (61 columns, GDELT's order, tab-separated, no header) as
+  ``<prefix>.export.CSV`` and the mentions table (16 columns) as ``<prefix>.mentions.CSV``, one row per
+  *merged* event, so a GDELT loader or notebook reads them unchanged. See ``docs/store.md`` for what
+  each column holds (FIPS 10-4 country codes in the Geo fields, as GDELT; CAMEO codes for actors).
+- ``plover``: one PLOVER JSON record per merged event (JSONL), with the standard field names and our
+  additions (``modality``, counts, the list of mentions).
+- ``parquet`` / ``csv``: the typed tables ``events`` (merged), ``mentions``, ``actors`` and
+  ``articles`` (without their text), one file each (filtered: the selected events and what they link to).
+- ``jsonl``: one line per mention in the shape of ``eventwire code --format jsonl`` (``Event.to_dict``)
+  plus ``merged_id``: lossless, ``Event.from_dict`` reads it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .errors import InputError
+from .store import EventFilter, Store
+from .store.backend import chunked
+from .store.countries import lookup
+from .store.merge import place_rank
+from .store.schema import arrow_schema
+from .store.store import typed_table
+
+FORMATS = ("gdelt", "plover", "parquet", "csv", "jsonl")
+
+GDELT_EVENT_COLUMNS: tuple[str, ...] = (
+    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
+    *(f"Actor{i}{f}" for i in (1, 2) for f in (
+        "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
+        "Type1Code", "Type2Code", "Type3Code")),
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+    *(f"{g}Geo_{f}" for g in ("Actor1", "Actor2", "Action") for f in (
+        "Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")),
+    "DATEADDED", "SOURCEURL",
+)  # fmt: skip
+"""The 61 columns of the GDELT 2.0 event table, in GDELT's order."""
+
+GDELT_MENTION_COLUMNS: tuple[str, ...] = (
+    "GLOBALEVENTID", "EventTimeDate", "MentionTimeDate", "MentionType", "MentionSourceName",
+    "MentionIdentifier", "SentenceID", "Actor1CharOffset", "Actor2CharOffset", "ActionCharOffset",
+    "InRawText", "Confidence", "MentionDocLen", "MentionDocTone", "MentionDocTranslationInfo", "Extras",
+)  # fmt: skip
+"""The 16 columns of the GDELT 2.0 mentions table, in GDELT's order."""
+
+
+def _gdelt_type(col: str) -> str:
+    if col in ("FractionDate", "GoldsteinScale", "AvgTone", "MentionDocTone") or col.endswith(
+        ("_Lat", "_Long")
+    ):
+        return "float"
+    ints = (
+        "GLOBALEVENTID",
+        "SQLDATE",
+        "MonthYear",
+        "Year",
+        "IsRootEvent",
+        "QuadClass",
+        "NumMentions",
+        "NumSources",
+        "NumArticles",
+        "DATEADDED",
+        "EventTimeDate",
+        "MentionTimeDate",
+        "MentionType",
+        "SentenceID",
+        "Actor1CharOffset",
+        "Actor2CharOffset",
+        "ActionCharOffset",
+        "InRawText",
+        "Confidence",
+        "MentionDocLen",
+    )
+    return "int" if col in ints or col.endswith("Geo_Type") else "str"
+
+
+GDELT_EVENT_TYPES: dict[str, str] = {c: _gdelt_type(c) for c in GDELT_EVENT_COLUMNS}
+"""The published type of each event column (``int``, ``float`` or ``str``), as GDELT's BigQuery schema."""
+GDELT_MENTION_TYPES: dict[str, str] = {c: _gdelt_type(c) for c in GDELT_MENTION_COLUMNS}
+
+FACTUAL = ("asserted", "reported")
+"""The modalities the GDELT export keeps by default: GDELT has no column to say "did not happen"."""
+
+
+@dataclass(slots=True)
+class ExportResult:
+    """What an export wrote."""
+
+    format: str
+    files: list[str] = field(default_factory=list)
+    events: int = 0
+    mentions: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "files": self.files,
+            "events": self.events,
+            "mentions": self.mentions,
+            "notes": self.notes,
+        }
+
+
+def export(
+    store: Store,
+    fmt: str,
+    out: str | Path | TextIO,
+    where: EventFilter | None = None,
+    *,
+    prefix: str = "eventwire",
+) -> ExportResult:
+    """Export the store in ``fmt`` (one of :data:`FORMATS`) to ``out``.
+
+    ``out`` is a folder for ``gdelt``, ``parquet`` and ``csv`` (several files), and a file path or an
+    open text stream for ``plover`` and ``jsonl``.
+    """
+    where = where or EventFilter()
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt in ("gdelt", "parquet", "csv"):
+        if not isinstance(out, (str, Path)):
+            raise InputError(f"--format {fmt} writes several files: give a folder with --out")
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        if fmt == "gdelt":
+            return export_gdelt(store, folder, where, prefix=prefix)
+        return export_tables(store, folder, where, fmt=fmt)
+    writer = export_plover if fmt == "plover" else export_jsonl
+    if isinstance(out, (str, Path)):
+        with open(out, "w", encoding="utf-8") as fh:
+            res = writer(store, fh, where)
+        res.files = [str(out)]
+        return res
+    return writer(store, out, where)
+
+
+# --- shared helpers ---------------------------------------------------------------------------------------
+
+
+def _merged_ids(store: Store, where: EventFilter) -> list[int]:
+    cond, params = where.where("events")
+    return [
+        r[0]
+        for r in store.backend.fetchall(
+            f"SELECT merged_id FROM merged_events WHERE {cond} ORDER BY event_date, merged_id", params
+        )
+    ]
+
+
+def _by_ids(store: Store, sql: str, ids: Sequence[int], name: str) -> pa.Table:
+    """Run ``sql`` (with ``{ids}`` standing for a one-column table of merged ids) over ``ids``."""
+    parts = []
+    for part in chunked(list(ids), 200_000):
+        with store.backend.temp_table(name, pa.table({"id": pa.array(part, pa.int64())})) as t:
+            parts.append(store.backend.fetch_arrow(sql.format(ids=t)))
+    return pa.concat_tables(parts, promote_options="permissive") if parts else pa.table({})
+
+
+def _write_delimited(table: pa.Table, path: Path) -> None:
+    """Write a table as GDELT writes its files: tab-separated, no header, no quoting."""
+    con = duckdb.connect()
+    try:
+        con.register("t", table)
+        con.execute(
+            f"COPY t TO '{_sql_path(path)}' (FORMAT csv, DELIMITER '\t', HEADER false, QUOTE '', ESCAPE '')"
+        )
+    finally:
+        con.close()
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _mapped(values: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    """``fn`` over values, computed once per distinct value."""
+    cache: dict[Any, Any] = {}
+    out = []
+    for v in values:
+        if v not in cache:
+            cache[v] = fn(v)
+        out.append(cache[v])
+    return out
+
+
+def _ymd(dates: pa.Array) -> pa.Array:
+    return pc.add(
+        pc.add(pc.multiply(pc.year(dates), 10000), pc.multiply(pc.month(dates), 100)), pc.day(dates)
+    )
+
+
+def _stamp(ts: pa.Array) -> pa.Array:
+    """Timestamps as GDELT's YYYYMMDDHHMMSS integers."""
+    ts = pc.floor_temporal(ts, unit="second")
+    day = pc.multiply(_ymd(ts).cast(pa.int64()), 1_000_000)
+    clock = pc.add(pc.add(pc.multiply(pc.hour(ts), 10000), pc.multiply(pc.minute(ts), 100)), pc.second(ts))
+    return pc.add(day, clock.cast(pa.int64()))
+
+
+def _clean(values: list[Any]) -> list[str]:
+    """Strings for a TSV cell: tabs and line breaks become spaces, None becomes ""."""
+    return [
+        "" if v is None else str(v).replace("\t", " ").replace("\n", " ").replace("\r", " ") for v in values
+    ]
+
+
+# --- GDELT --------------------------------------------------------------------------------------------
+
+
+def _actor_fields(code: Any, name: Any, country: Any, sector: Any, org: Any) -> tuple[str, ...]:
+    """Actor{i}Code .. Actor{i}Type3Code from our actor summary (CAMEO codes)."""
+    if code is None and name is None:
+        return ("",) * 10
+    state = lookup(country) is not None if country else False
+    country_code = country if state else ""
+    types = [sector or ""] if state or not country else [country, sector or ""]
+    types = [t for t in types if t][:3] + [""] * 3
+    return (code or "", name or "", country_code or "", org or "", "", "", "", types[0], types[1], types[2])
+
+
+def _geo_fields(row: dict[str, Any]) -> tuple[Any, ...]:
+    """ActionGeo_Type .. ActionGeo_FeatureID from a merged event's location."""
+    if row["loc_country"] is None and row["loc_name"] is None and row["loc_geonameid"] is None:
+        return (0, "", "", "", "", None, None, "")
+    cc = lookup(row["loc_country"])
+    fips = cc.fips if cc else ""
+    rank = place_rank(row["loc_precision"], row["loc_feature_code"])
+    us = cc is not None and cc.iso2 == "US"
+    geo_type = 1 if rank == 0 else (2 if us else 5) if rank == 1 else (3 if us else 4)
+    name = row["loc_name"] or (cc.name if cc else "")
+    full = name if rank == 0 or cc is None or name == cc.name else f"{name}, {cc.name}"
+    admin1 = (row["loc_admin1"] or "").rsplit(".", 1)[-1]  # GeoNames writes "US.WA" or "WA"
+    adm1 = fips + admin1 if rank > 0 and admin1 else fips
+    feature = str(row["loc_geonameid"]) if row["loc_geonameid"] is not None else (fips if rank == 0 else "")
+    return (geo_type, full, fips, adm1, "", row["loc_lat"], row["loc_lon"], feature)
+
+
+def gdelt_events(events: pa.Table) -> pa.Table:
+    """Merged events (``merged_events`` rows) as the 61-column GDELT 2.0 event table."""
+    n = events.num_rows
+    e = {c: events.column(c) for c in events.column_names}
+    d = e["event_date"]
+    cols: dict[str, Any] = {
+        "GLOBALEVENTID": e["merged_id"],
+        "SQLDATE": _ymd(d),
+        "MonthYear": pc.add(pc.multiply(pc.year(d), 100), pc.month(d)),
+        "Year": pc.year(d),
+        "FractionDate": pc.round(
+            pc.add(
+                pc.year(d).cast(pa.float64()),
+                pc.divide(pc.add(pc.multiply(pc.month(d), 30), pc.day(d)).cast(pa.float64()), 365.0),
+            ),
+            4,
+        ),
+    }
+    py = {c: e[c].to_pylist() for c in events.column_names if c.startswith(("actor_", "recipient_", "loc_"))}
+    for i, side in ((1, "actor"), (2, "recipient")):
+        keys = list(
+            zip(*(py[f"{side}_{f}"] for f in ("code", "name", "country", "sector", "org")), strict=True)
+        )
+        fields = _mapped(keys, lambda k: _actor_fields(*k))
+        names = GDELT_EVENT_COLUMNS[5 + (i - 1) * 10 : 5 + i * 10]
+        for j, name in enumerate(names):
+            cols[name] = _clean([f[j] for f in fields])
+    cameo = e["cameo"]
+    cols.update(
+        {
+            "IsRootEvent": e["is_root"].cast(pa.int8()),
+            "EventCode": cameo,
+            "EventBaseCode": pc.utf8_slice_codeunits(cameo, 0, 3),
+            "EventRootCode": e["cameo_root"],
+            "QuadClass": e["quad_class"],
+            "GoldsteinScale": e["goldstein"],
+            "NumMentions": e["num_mentions"],
+            "NumSources": e["num_sources"],
+            "NumArticles": e["num_articles"],
+            "AvgTone": pa.nulls(n, pa.float64()),
+        }
+    )
+    for g in ("Actor1", "Actor2"):
+        cols[f"{g}Geo_Type"] = pa.array([0] * n, pa.int8())
+        for f in ("FullName", "CountryCode", "ADM1Code", "ADM2Code"):
+            cols[f"{g}Geo_{f}"] = pa.nulls(n, pa.string())
+        cols[f"{g}Geo_Lat"] = pa.nulls(n, pa.float64())
+        cols[f"{g}Geo_Long"] = pa.nulls(n, pa.float64())
+        cols[f"{g}Geo_FeatureID"] = pa.nulls(n, pa.string())
+    loc_rows = [dict(zip(py, vals, strict=True)) for vals in zip(*py.values(), strict=True)] if n else []
+    geo = [_geo_fields(r) for r in loc_rows]
+    for j, f in enumerate(
+        ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
+    ):
+        values = [g[j] for g in geo]
+        cols[f"ActionGeo_{f}"] = values if f in ("Type", "Lat", "Long") else _clean(values)
+    cols["DATEADDED"] = _stamp(e["added_at"])
+    cols["SOURCEURL"] = _clean(e["source_url"].to_pylist())
+    return _gdelt_table(cols, GDELT_EVENT_TYPES)
+
+
+_GDELT_MENTIONS_SQL = """
+SELECT m.merged_id, e.added_at, m.event_id, m.sentence_index, m.event_start, m.confidence, m.modality,
+       a.article_id, a.url, a.source, a.fetched_at, a.pub_date, a.stored_at, a.text_length,
+       m.sentence_start, length(m.sentence) AS sentence_length,
+       a1.start_char AS actor_start, a2.start_char AS recipient_start
+FROM mentions m
+JOIN merged_events e ON e.merged_id = m.merged_id
+JOIN articles a ON a.article_id = m.article_id
+LEFT JOIN actors a1 ON a1.event_id = m.event_id AND a1.slot = 'actor' AND a1.position = 0
+LEFT JOIN actors a2 ON a2.event_id = m.event_id AND a2.slot = 'recipient' AND a2.position = 0
+WHERE m.merged_id IN ({ids})
+ORDER BY m.merged_id, m.event_id
+"""
+
+
+def gdelt_mentions(rows: pa.Table) -> pa.Table:
+    """Mention rows (from the query above) as the 16-column GDELT 2.0 mentions table."""
+    r = {c: rows.column(c).to_pylist() for c in rows.column_names}
+    n = rows.num_rows
+    seen = [
+        f if f is not None else (dt.datetime.combine(p, dt.time()) if p is not None else s)
+        for f, p, s in zip(r["fetched_at"], r["pub_date"], r["stored_at"], strict=True)
+    ]
+
+    def offset(v: Any) -> int:
+        return -1 if v is None else int(v)
+
+    cols: dict[str, Any] = {
+        "GLOBALEVENTID": rows.column("merged_id"),
+        "EventTimeDate": _stamp(rows.column("added_at")),
+        "MentionTimeDate": _stamp(pa.array(seen, pa.timestamp("us"))),
+        "MentionType": [1] * n,
+        "MentionSourceName": _clean([s or "" for s in r["source"]]),
+        "MentionIdentifier": _clean([u or a for u, a in zip(r["url"], r["article_id"], strict=True)]),
+        "SentenceID": [i + 1 for i in r["sentence_index"]],
+        "Actor1CharOffset": [offset(v) for v in r["actor_start"]],
+        "Actor2CharOffset": [offset(v) for v in r["recipient_start"]],
+        "ActionCharOffset": [offset(v) for v in r["event_start"]],
+        "InRawText": [
+            int(all(x is None or s <= x < s + n for x in (a, b)))
+            for a, b, s, n in zip(
+                r["actor_start"], r["recipient_start"], r["sentence_start"], r["sentence_length"], strict=True
+            )
+        ],
+        "Confidence": [round((c or 0.0) * 100) for c in r["confidence"]],
+        "MentionDocLen": r["text_length"],
+        "MentionDocTone": pa.nulls(n, pa.float64()),
+        "MentionDocTranslationInfo": [""] * n,
+        "Extras": _clean(
+            [
+                f"<EVENTWIRE_ID>{i}</EVENTWIRE_ID><MODALITY>{m}</MODALITY>"
+                for i, m in zip(r["event_id"], r["modality"], strict=True)
+            ]
+        ),
+    }
+    return _gdelt_table(cols, GDELT_MENTION_TYPES)
+
+
+def _subquery(where: EventFilter) -> tuple[str, list[Any]]:
+    """The selected merged ids as a subquery (the filter runs in the database, no ids travel)."""
+    cond, params = where.where("events")
+    return f"SELECT merged_id FROM merged_events WHERE {cond}", params
+
+
+def export_gdelt(
+    store: Store, folder: Path, where: EventFilter, *, prefix: str = "eventwire"
+) -> ExportResult:
+    """Write ``<prefix>.export.CSV`` (events) and ``<prefix>.mentions.CSV`` in GDELT 2.0 layout.
+
+    Without a modality filter only asserted and reported events are written (GDELT cannot say
+    "this did not happen"); the result's notes say how many others were left out.
+    """
+    res = ExportResult("gdelt")
+    chosen = where if where.modality else replace(where, modality=FACTUAL)
+    if not where.modality:
+        left = store.count(where) - store.count(chosen)
+        if left:
+            res.notes.append(
+                f"left out {left} merged events whose modality is not asserted/reported "
+                "(negated, future, ...); pass --modality to choose"
+            )
+    cond, params = chosen.where("events")
+    events = typed_table(
+        store.backend.fetch_arrow(
+            f"SELECT * FROM merged_events WHERE {cond} ORDER BY event_date, merged_id", params
+        ),
+        "merged_events",
+    )
+    sub, params = _subquery(chosen)
+    mentions = store.backend.fetch_arrow(_GDELT_MENTIONS_SQL.format(ids=sub), params)
+    ev_path, mn_path = folder / f"{prefix}.export.CSV", folder / f"{prefix}.mentions.CSV"
+    some = events.num_rows > 0
+    _write_delimited(gdelt_events(events) if some else _empty(GDELT_EVENT_TYPES), ev_path)
+    _write_delimited(gdelt_mentions(mentions) if some else _empty(GDELT_MENTION_TYPES), mn_path)
+    res.files = [str(ev_path), str(mn_path)]
+    res.events, res.mentions = events.num_rows, (mentions.num_rows if some else 0)
+    return res
+
+
+_ARROW_OF = {"int": pa.int64(), "float": pa.float64(), "str": pa.string()}
+
+
+def _gdelt_table(cols: dict[str, Any], types: dict[str, str]) -> pa.Table:
+    """The GDELT columns, in order, with their published types (lists or Arrow arrays as input)."""
+    return pa.table(
+        {
+            c: pa.array(cols[c], _ARROW_OF[t]) if isinstance(cols[c], list) else cols[c].cast(_ARROW_OF[t])
+            for c, t in types.items()
+        }
+    )
+
+
+def _empty(types: dict[str, str]) -> pa.Table:
+    return pa.schema([pa.field(c, _ARROW_OF[v]) for c, v in types.items()]).empty_table()
+
+
+# --- Parquet / CSV ------------------------------------------------------------------------------------
+
+EXPORT_TABLES = {
+    "events": "merged_events",
+    "mentions": "mentions",
+    "actors": "actors",
+    "articles": "articles",
+}
+"""The files of a Parquet or CSV export and the store table each holds (articles without their text)."""
+
+
+def _columns(table: str, fmt: str) -> tuple[str, pa.Schema]:
+    """The select list of an exported table (CSV: lists joined with ``|``, booleans as true/false)."""
+    schema = arrow_schema(table)
+    if table == "articles":
+        schema = schema.remove(schema.get_field_index("text"))
+    cols = []
+    for f in schema:
+        if fmt == "csv" and pa.types.is_list(f.type):
+            cols.append(f"array_to_string({f.name}, '|') AS {f.name}")
+        elif fmt == "csv" and pa.types.is_boolean(f.type):
+            cols.append(f"CASE WHEN {f.name} THEN 'true' WHEN NOT {f.name} THEN 'false' END AS {f.name}")
+        else:
+            cols.append(f.name)
+    return ", ".join(cols), schema
+
+
+def export_tables(store: Store, folder: Path, where: EventFilter, *, fmt: str = "parquet") -> ExportResult:
+    """Write the typed tables ``events``, ``mentions``, ``actors``, ``articles`` as Parquet or CSV files.
+
+    The database writes them itself where it can (DuckDB streams a query into the file).
+    """
+    res = ExportResult(fmt)
+    cond, params = where.where("events")
+    if where == EventFilter():  # everything: the whole tables, no join to evaluate
+        chosen = "TRUE"
+        queries = {
+            "events": "FROM merged_events ORDER BY event_date, merged_id",
+            "mentions": "FROM mentions",
+            "actors": "FROM actors",
+            "articles": "FROM articles",
+        }
+    else:  # the selected merged events, their mentions, their mentions' actors and articles
+        chosen = f"merged_id IN (SELECT merged_id FROM merged_events WHERE {cond})"
+        ments = f"SELECT {{col}} FROM mentions WHERE {chosen}"
+        queries = {
+            "events": f"FROM merged_events WHERE {cond} ORDER BY event_date, merged_id",
+            "mentions": f"FROM mentions WHERE {chosen}",
+            "actors": f"FROM actors WHERE event_id IN ({ments.format(col='event_id')})",
+            "articles": f"FROM articles WHERE article_id IN ({ments.format(col='article_id')})",
+        }
+
+    def write(name: str) -> str:
+        cols, schema = _columns(EXPORT_TABLES[name], fmt)
+        path = folder / f"{name}.{fmt}"
+        store.backend.copy_to(
+            f"SELECT {cols} {queries[name]}", params, path, fmt, schema if fmt == "parquet" else None
+        )
+        return str(path)
+
+    # DuckDB writes one file per thread: two at a time keeps both cores busy on the big tables.
+    workers = 2 if store.backend.parallel_copies else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        res.files = list(pool.map(write, ("mentions", "actors", "events", "articles")))
+    res.files.sort(key=lambda f: list(EXPORT_TABLES).index(Path(f).stem))
+    res.events = store.count(where)
+    res.mentions = int(store.backend.fetchall(f"SELECT count(*) FROM mentions WHERE {chosen}", params)[0][0])
+    return res
+
+
+def load_tables(folder: str | Path) -> dict[str, pa.Table]:
+    """Read a Parquet export back: ``{"events": ..., "mentions": ..., "actors": ..., "articles": ...}``."""
+    return {
+        name: pq.read_table(Path(folder) / f"{name}.parquet")
+        for name in ("events", "mentions", "actors", "articles")
+    }
+
+
+# --- JSONL and PLOVER ---------------------------------------------------------------------------------
+
+
+def export_jsonl(store: Store, out: TextIO, where: EventFilter) -> ExportResult:
+    """One JSON line per mention: ``Event.to_dict()`` plus ``merged_id``."""
+    res = ExportResult("jsonl")
+    for ev, merged_id in store.iter_events(where):
+        out.write(json.dumps({**ev.to_dict(), "merged_id": merged_id}, ensure_ascii=False) + "\n")
+        res.mentions += 1
+    return res
+
+
+_RESOLUTION = {"country": 1, "admin1": 2, "city": 4, "place": 5}
+
+
+def _entity(a: dict[str, Any]) -> dict[str, Any]:
+    code = a["country"] or (a["code"] or "")[:3] or None
+    return {
+        k: v
+        for k, v in {
+            "code": code,
+            "sector": a["sector"],
+            "entity_text": a["text"],
+            "identifier_text": a["name"],
+            "org": a["org"],
+            "cameo_code": a["code"],
+            "start": a["start_char"],
+            "end": a["end_char"],
+        }.items()
+        if v is not None
+    }
+
+
+def _plover_loc(e: dict[str, Any], rep: dict[str, Any]) -> dict[str, Any] | None:
+    if e["loc_country"] is None and e["loc_name"] is None and e["loc_geonameid"] is None:
+        return None
+    cc = lookup(e["loc_country"])
+    precision = e["loc_precision"] or ("country", "admin1", "city")[place_rank(None, e["loc_feature_code"])]
+    return {
+        k: v
+        for k, v in {
+            "extracted_place": rep.get("loc_text"),
+            "resolved_place": e["loc_name"],
+            "geonameid": e["loc_geonameid"],
+            "lat": e["loc_lat"],
+            "lon": e["loc_lon"],
+            "country": cc.name if cc else None,
+            "country_code": cc.iso3 if cc else e["loc_country"],
+            "feature_class": e["loc_feature_class"],
+            "feature_code": e["loc_feature_code"],
+            "resolution": _RESOLUTION.get(precision),
+        }.items()
+        if v is not None
+    }
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+
+
+def plover_records(store: Store, where: EventFilter) -> Iterator[dict[str, Any]]:
+    """One PLOVER record per selected merged event (streamed, in date order)."""
+    from . import __version__ as version
+
+    ids = _merged_ids(store, where)
+    for part in chunked(ids, 20_000):
+        events = _by_ids(
+            store,
+            "SELECT * FROM merged_events WHERE merged_id IN (SELECT id FROM {ids}) "
+            "ORDER BY event_date, merged_id",
+            part,
+            "_ew_p_ids",
+        ).to_pylist()
+        ments = _by_ids(
+            store,
+            "SELECT m.*, a.url, a.source, a.title, a.language, a.pub_date FROM mentions m JOIN "
+            "articles a ON a.article_id = m.article_id WHERE m.merged_id IN (SELECT id FROM {ids}) "
+            "ORDER BY m.merge_date, m.event_id",
+            part,
+            "_ew_p_ids",
+        ).to_pylist()
+        reps = {e["rep_event_id"] for e in events}
+        by_merged: dict[int, list[dict[str, Any]]] = {}
+        for m in ments:
+            by_merged.setdefault(m["merged_id"], []).append(m)
+        acts: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        with store.backend.temp_table(
+            "_ew_p_reps", pa.table({"id": pa.array(sorted(reps), pa.string())})
+        ) as t:
+            for a in store.backend.fetch_arrow(
+                f"SELECT * FROM actors WHERE event_id IN (SELECT id FROM {t}) "
+                "ORDER BY event_id, slot, position"
+            ).to_pylist():
+                acts.setdefault(a["event_id"], {}).setdefault(a["slot"], []).append(a)
+        for e in events:
+            members = by_merged.get(e["merged_id"], [])
+            rep = next(
+                (m for m in members if m["event_id"] == e["rep_event_id"]), members[0] if members else {}
+            )
+            slots = acts.get(e["rep_event_id"], {})
+            rec: dict[str, Any] = {
+                "id": f"eventwire-{e['merged_id']}",
+                "date": _iso(e["event_date"]),
+                "actor": [_entity(a) for a in slots.get("actor", [])],
+                "recipient": [_entity(a) for a in slots.get("recipient", [])],
+                "event": [e["event"]],
+                "mode": [e["mode"]] if e["mode"] else [],
+                "context": list(e["context"] or []),
+                "quad_code": e["quad_class"],
+                "event_scale": e["goldstein"],
+                "event_text": sorted({m["event_text"] for m in members if m["event_text"]}),
+                "event_loc": _plover_loc(e, rep),
+                "text_info": {
+                    "sequence": rep.get("sentence_index"),
+                    "start": rep.get("event_start"),
+                    "end": rep.get("event_end"),
+                },
+                "cite_info": {
+                    k: v
+                    for k, v in {
+                        "url": e["source_url"],
+                        "publication": rep.get("source"),
+                        "title": rep.get("title"),
+                        "language": rep.get("language"),
+                        "coder": f"eventwire {version}",
+                        "codebook": "plover-0.8",
+                    }.items()
+                    if v is not None
+                },
+                "coder": f"eventwire {version}",
+                "coded_date": _iso(e["updated_at"].date()) if e["updated_at"] else None,
+                "cameo": e["cameo"],
+                "modality": e["modality"],
+                "num_mentions": e["num_mentions"],
+                "num_sources": e["num_sources"],
+                "num_articles": e["num_articles"],
+                "first_seen": _iso(e["first_seen"]),
+                "last_seen": _iso(e["last_seen"]),
+                "mentions": [
+                    {
+                        "event_id": m["event_id"],
+                        "article_id": m["article_id"],
+                        "url": m["url"],
+                        "source": m["source"],
+                        "date": _iso(m["merge_date"]),
+                        "sentence": m["sentence"],
+                    }
+                    for m in members
+                ],
+            }
+            yield {k: v for k, v in rec.items() if v is not None}
+
+
+def export_plover(store: Store, out: TextIO, where: EventFilter) -> ExportResult:
+    """PLOVER JSONL: one record per merged event."""
+    res = ExportResult("plover")
+    for rec in plover_records(store, where):
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        res.events += 1
+        res.mentions += len(rec["mentions"])
+    return res

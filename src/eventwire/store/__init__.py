@@ -1,0 +1,37 @@
+"""The event store: keep, merge, query and export coded events (DuckDB embedded, or PostgreSQL).
+
+>>> from eventwire.store import open_store
+>>> with open_store("eventwire.duckdb") as store:           # doctest: +SKIP
+...     store.write([(article, events)])
+...     store.events_df(EventFilter(country=("AZE",)))
+"""
+
+from __future__ import annotations
+
+from .merge import MergeRule
+from .schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+from .store import (
+    EventFilter,
+    Store,
+    StoreInfo,
+    WriteResult,
+    apply_migrations,
+    open_store,
+    schema_version,
+    upgrade,
+)
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "EventFilter",
+    "MergeRule",
+    "Store",
+    "StoreInfo",
+    "WriteResult",
+    "apply_migrations",
+    "open_store",
+    "schema_version",
+    "upgrade",
+]

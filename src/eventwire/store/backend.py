@@ -1,0 +1,120 @@
+"""What the store needs from a database, and how a URL picks the backend.
+
+Both backends speak the same small protocol: run SQL with ``?`` placeholders, return rows or Arrow
+tables, bulk-insert an Arrow table (DuckDB scans it directly; PostgreSQL takes it through ``COPY``),
+expose an Arrow table as a temporary table for joins, and hand out ids from a sequence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from .schema import _ARROW
+
+
+class Backend(Protocol):
+    """A database connection the store runs on (DuckDB file or PostgreSQL server)."""
+
+    dialect: str
+    url: str
+    read_only: bool
+    parallel_copies: bool
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement (``?`` placeholders)."""
+        ...
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a query and return its rows."""
+        ...
+
+    def fetch_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """Run a query and return an Arrow table."""
+        ...
+
+    def insert_arrow(self, table: str, data: pa.Table) -> None:
+        """Bulk-insert ``data`` (columns named as in ``table``)."""
+        ...
+
+    def temp_table(self, name: str, data: pa.Table) -> AbstractContextManager[str]:
+        """Expose ``data`` as a table named ``name`` for the duration of the block."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One transaction: committed at the end of the block, rolled back on error."""
+        ...
+
+    def next_ids(self, sequence: str, n: int) -> list[int]:
+        """``n`` new values from a sequence."""
+        ...
+
+    def copy_to(
+        self, sql: str, params: Sequence[Any], path: Path, fmt: str, schema: pa.Schema | None = None
+    ) -> None:
+        """Write a query's result to a ``parquet`` (typed as ``schema``) or ``csv`` (with header) file.
+
+        Safe to call from several threads at once when ``parallel_copies`` is true.
+        """
+        ...
+
+    def write_lock(self) -> None:
+        """Inside a transaction: wait until no other writer is in one (a no-op where writers are unique)."""
+        ...
+
+    def table_columns(self, table: str) -> list[str]:
+        """The columns a table has in the database (empty if it does not exist)."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection (and, for DuckDB, the file lock)."""
+        ...
+
+
+_LOGICAL_OF_ARROW = {str(v): k for k, v in _ARROW.items()}
+
+
+def logical_of_arrow(t: pa.DataType) -> str:
+    """The logical column type for an Arrow type (used to declare temporary tables)."""
+    if pa.types.is_integer(t):
+        return "bigint"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
+        return "text"
+    return _LOGICAL_OF_ARROW[str(t)]
+
+
+def is_postgres_url(url: str) -> bool:
+    """True for ``postgresql://`` and ``postgres://`` URLs."""
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def redact(url: str) -> str:
+    """A URL with its password replaced, for messages."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+
+
+def open_backend(url: str, *, read_only: bool = False) -> Backend:
+    """Connect to ``url``: a ``postgresql://`` URL, else a DuckDB file path (``:memory:``: scratch)."""
+    if is_postgres_url(url):
+        from .postgres_backend import PostgresBackend
+
+        return PostgresBackend(url, read_only=read_only)
+    from .duckdb_backend import DuckDBBackend
+
+    path = url.removeprefix("duckdb://").removeprefix("duckdb:")
+    return DuckDBBackend(path, read_only=read_only)
+
+
+def chunked(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """Consecutive slices of ``items`` of at most ``size``."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,181 @@
+"""What ``eventwire run``, ``query`` and ``db`` show people: live progress, summaries and tables (rich)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import TracebackType
+from typing import Any
+
+import pyarrow as pa
+
+from .run import RunStats
+from .store import StoreInfo
+
+
+class RunProgress:
+    """A live status line while a run codes and stores (on stderr, only on a terminal)."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.enabled = enabled and self.console.is_terminal
+        self._live: Any = None
+
+    def __enter__(self) -> RunProgress:
+        if self.enabled:
+            from rich.live import Live
+
+            self._live = Live(
+                "starting (loading the language model)...",
+                console=self.console,
+                transient=True,
+                refresh_per_second=4,
+            )
+            self._live.__enter__()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._live is not None:
+            self._live.__exit__(exc_type, exc, tb)
+
+    def update(self, s: RunStats) -> None:
+        if self._live is None:
+            return
+        rate = s.coded / s.elapsed if s.elapsed else 0.0
+        skipped = sum(s.skipped.values())
+        self._live.update(
+            f"[bold]run[/bold] {s.documents} documents read, {s.coded} coded ({rate:.1f}/s), "
+            f"{s.events} events -> "
+            f"{s.merged_new} new merged events, {s.already_stored} already stored, {skipped} skipped"
+        )
+
+
+def print_run_summary(s: RunStats, db: str, console: Any) -> None:
+    """The closing summary of a run: what was read, coded, stored and merged, and what was skipped, why."""
+    from rich.table import Table
+
+    console.print(
+        f"eventwire run: {s.documents} documents in {s.elapsed:.1f} s; {s.coded} coded -> {s.events} event "
+        f"mentions -> {s.merged_new} new merged events ({s.merged_updated} updated); "
+        f"{s.already_stored} already "
+        f"stored (not coded again), {s.duplicates} duplicates stored uncoded (counted in their events' "
+        f"num_articles)",
+        markup=False,
+        highlight=False,
+    )
+    console.print(
+        f"database {db}: {s.merged_total} merged events from {s.mentions_total} mentions",
+        markup=False,
+        highlight=False,
+    )
+    if s.skipped:
+        table = Table(title=f"skipped: {sum(s.skipped.values())}", title_justify="left", show_edge=False)
+        table.add_column("reason")
+        table.add_column("count", justify="right")
+        for reason, count in s.skipped.most_common():
+            table.add_row(reason, str(count))
+        console.print(table)
+
+
+def print_info(info: StoreInfo, console: Any) -> None:
+    """``eventwire db info``: where, schema version, row counts, merge rule, last run."""
+    console.print(f"{info.url} ({info.backend}), schema version {info.schema_version}", markup=False)
+    for table, n in info.counts.items():
+        console.print(f"  {table:<14} {n:>12,}", markup=False)
+    rule = ", ".join(f"{k}={v}" for k, v in info.rule.to_dict().items())
+    console.print(f"merge rule: {rule}", markup=False, highlight=False)
+    if info.last_run:
+        r = info.last_run
+        console.print(
+            f"last run #{r['run_id']}: {r['status']}, started {r['started_at']}, {r['documents']} "
+            f"documents, {r['events']} events, {r['skipped']} skipped",
+            markup=False,
+            highlight=False,
+        )
+
+
+_EVENT_COLS = (
+    "merged_id",
+    "event_date",
+    "actor_code",
+    "recipient_code",
+    "event",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "modality",
+    "num_mentions",
+    "num_sources",
+    "num_articles",
+    "loc_name",
+)
+_MENTION_COLS = (
+    "event_id",
+    "merge_date",
+    "actor_code",
+    "recipient_code",
+    "event",
+    "cameo",
+    "modality",
+    "merged_id",
+    "source",
+    "event_text",
+)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, list):
+        return "|".join(map(str, v))
+    return str(v)
+
+
+def print_table(table: pa.Table, console: Any, *, level: str = "sql", total: int | None = None) -> None:
+    """A result as a terminal table (the useful columns of events or mentions; all columns of SQL results)."""
+    from rich.table import Table
+
+    wanted = {"events": _EVENT_COLS, "mentions": _MENTION_COLS}.get(level)
+    cols = [c for c in wanted if c in table.column_names] if wanted else table.column_names
+    out = Table(show_edge=False)
+    for c in cols:
+        out.add_column(c, overflow="fold")
+    for row in table.select(cols).to_pylist():
+        out.add_row(*(_cell(row[c]) for c in cols))
+    console.print(out)
+    if total is not None and total > table.num_rows:
+        console.print(
+            f"(showing {table.num_rows} of {total}; use --limit, or --format csv/jsonl for all)", markup=False
+        )
+
+
+def _jsonable(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+
+
+def write_rows(table: pa.Table, fmt: str, out: Any) -> None:
+    """A result as ``csv`` (header, lists joined with ``|``), ``json`` (one array) or ``jsonl``."""
+    import json
+
+    if fmt == "csv":
+        import csv
+
+        w = csv.writer(out)
+        w.writerow(table.column_names)
+        for row in table.to_pylist():
+            w.writerow([_cell(v) for v in row.values()])
+        return
+    rows = ({k: _jsonable(v) for k, v in r.items()} for r in table.to_pylist())
+    if fmt == "json":
+        json.dump(list(rows), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    for r in rows:
+        out.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -1,0 +1,182 @@
+"""``eventwire run``: ingest -> code -> store -> merge, in one streaming pass.
+
+Articles flow from :func:`eventwire.ingest.ingest` through :class:`eventwire.pipeline.Coder` into the store
+in batches, one transaction each, merged as they land. A run can be killed at any point: every batch
+either committed or left no trace, and the next run skips articles already stored with the same text
+(``recode`` codes them again, replacing their mentions), so it resumes without duplicates.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Config
+from ..types import Article, Event, Skip
+from .records import text_sha1
+from .store import Store
+
+DUPLICATE = "duplicate"
+
+
+@dataclass(slots=True)
+class RunStats:
+    """What a run did: documents read, coded and stored, events and merged events, skips by reason."""
+
+    documents: int = 0
+    coded: int = 0
+    already_stored: int = 0
+    duplicates: int = 0
+    flagged: int = 0
+    events: int = 0
+    merged_new: int = 0
+    merged_updated: int = 0
+    batches: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    elapsed: float = 0.0
+    run_id: int | None = None
+    merged_total: int = 0
+    mentions_total: int = 0
+
+    def skip(self, s: Skip) -> None:
+        self.skipped[s.reason] += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "documents": self.documents,
+            "coded": self.coded,
+            "already_stored": self.already_stored,
+            "duplicates_not_coded": self.duplicates,
+            "flagged_not_coded": self.flagged,
+            "events": self.events,
+            "merged_events_new": self.merged_new,
+            "merged_events_updated": self.merged_updated,
+            "merged_events_total": self.merged_total,
+            "mentions_total": self.mentions_total,
+            "skipped": dict(sorted(self.skipped.items())),
+            "batches": self.batches,
+            "seconds": round(self.elapsed, 2),
+        }
+
+
+def run_pipeline(
+    items: Iterable[Article | Skip],
+    store: Store,
+    coder: Any,
+    *,
+    recode: bool = False,
+    code_duplicates: bool = False,
+    batch_articles: int = 200,
+    on_progress: Callable[[RunStats], None] | None = None,
+    on_skip: Callable[[Skip], None] | None = None,
+    sources: Sequence[str] = (),
+) -> RunStats:
+    """Code and store a stream of articles (and :class:`Skip` records, counted by reason).
+
+    ``coder`` is anything with ``code_articles(iterable, on_skip=...)`` yielding ``(article, events)``
+    in order (:class:`eventwire.pipeline.Coder`). Articles flagged by ingest (``skipped_reason``:
+    ``duplicate``, ``language``) are stored uncoded, so merged events still count the copies of their
+    articles (``num_articles``, ``num_sources``); with ``code_duplicates`` duplicates are coded too.
+    """
+    stats = RunStats()
+    t0 = time.perf_counter()
+    stats.run_id = store.start_run(sources)
+    uncoded: list[tuple[Article, Sequence[Event]]] = []
+    done: list[tuple[Article, Sequence[Event]]] = []
+
+    def skip(s: Skip) -> None:
+        stats.skip(s)
+        if on_skip is not None:
+            on_skip(s)
+
+    def flush() -> None:
+        batch = done + uncoded
+        if not batch:
+            return
+        res = store.write(batch, run_id=stats.run_id)
+        for s in res.skipped:
+            skip(s)
+        stats.events += res.mentions
+        stats.merged_new += res.merged_new
+        stats.merged_updated += res.merged_touched - res.merged_new
+        stats.batches += 1
+        done.clear()
+        uncoded.clear()
+        stats.elapsed = time.perf_counter() - t0
+        if on_progress is not None:
+            on_progress(stats)
+
+    def to_code() -> Iterator[Article]:
+        buffer: list[Article] = []
+        for item in items:
+            if isinstance(item, Skip):
+                skip(item)
+                continue
+            stats.documents += 1
+            buffer.append(item)
+            if len(buffer) >= batch_articles:
+                yield from _new(buffer)
+                buffer = []
+        yield from _new(buffer)
+
+    def _new(buffer: list[Article]) -> Iterator[Article]:
+        known = {} if recode else store.known_articles([a.id for a in buffer])
+        for a in buffer:
+            if known.get(a.id) == text_sha1(a.text):
+                stats.already_stored += 1
+                continue
+            if a.skipped_reason and not (code_duplicates and a.skipped_reason == DUPLICATE):
+                if a.skipped_reason == DUPLICATE:
+                    stats.duplicates += 1
+                else:
+                    stats.flagged += 1
+                    stats.skipped[a.skipped_reason] += 1
+                uncoded.append((a, ()))
+                continue
+            yield a
+
+    status = "failed"
+    try:
+        for article, events in coder.code_articles(to_code(), on_skip=skip):
+            stats.coded += 1
+            done.append((article, events))
+            if len(done) + len(uncoded) >= batch_articles:
+                flush()
+        flush()
+        status = "done"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        stats.elapsed = time.perf_counter() - t0
+        if stats.run_id is not None:
+            store.finish_run(
+                stats.run_id,
+                status=status,
+                documents=stats.documents,
+                events=stats.events,
+                skip_reasons=dict(stats.skipped),
+            )
+        info = store.info()
+        stats.merged_total = info.counts["merged_events"]
+        stats.mentions_total = info.counts["mentions"]
+    return stats
+
+
+def run_sources(
+    sources: Sequence[str],
+    store: Store,
+    config: Config,
+    *,
+    ingest_options: Any = None,
+    **kw: Any,
+) -> RunStats:
+    """:func:`run_pipeline` over :func:`eventwire.ingest.ingest` of ``sources``, coded with ``config``."""
+    from ..ingest import ingest
+    from ..pipeline import Coder
+
+    return run_pipeline(ingest(sources, ingest_options), store, Coder(config), sources=sources, **kw)

@@ -1,0 +1,742 @@
+"""The event store: articles, event mentions, actors and merged events, in DuckDB or PostgreSQL.
+
+Writes are one transaction per batch and idempotent: writing an article again replaces its mentions
+(event ids are stable), so a run that was killed resumes without duplicates. Each batch is merged as
+it is written (:mod:`eventwire.store.merge`), so ``merged_events`` is always current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from ..errors import StoreError
+from ..types import Article, Event, Skip
+from .backend import Backend, chunked, open_backend, redact
+from .merge import MEMBER_FIELDS, Cluster, MergeRule, assign, summarize
+from .records import (
+    actors_table,
+    article_from_row,
+    article_row,
+    events_from_rows,
+    mentions_table,
+    paused_gc,
+    side_codes,
+    to_arrow,
+    utc_naive,
+)
+from .schema import MIGRATIONS, Migration, arrow_schema, columns
+
+_MEMBER_SQL = (
+    f"SELECT {', '.join('m.' + c for c in MEMBER_FIELDS)}, a.cluster_id, a.duplicate_of, a.source, a.url, "
+    "a.pub_date, a.fetched_at, a.stored_at FROM mentions m JOIN articles a ON a.article_id = m.article_id"
+)
+_CHUNK = 20_000
+_KEY_FIELDS = ("event", "cameo", "cameo_root", "modality", "actor_codes", "recipient_codes")
+
+
+def utcnow() -> dt.datetime:
+    """Now, as naive UTC (the store's timestamp convention)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which events a query or export selects; empty fields select everything.
+
+    ``actor`` matches CAMEO code prefixes on either side (``AZE`` matches ``AZEGOV``); ``country``
+    matches the actor's or recipient's country; ``type`` is a PLOVER type (``CONSULT``) or a CAMEO code
+    prefix (``04``, ``042``); dates bound the event date (inclusive).
+    """
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    actor: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    type: tuple[str, ...] = ()
+    quad: tuple[int, ...] = ()
+    modality: tuple[str, ...] = ()
+
+    def where(self, level: str = "events", alias: str = "") -> tuple[str, list[Any]]:
+        """The SQL condition (``?`` placeholders) and its parameters, for ``events`` or ``mentions``."""
+        p = f"{alias}." if alias else ""
+        date_col = f"{p}event_date" if level == "events" else f"{p}merge_date"
+        conds: list[str] = []
+        params: list[Any] = []
+        if self.since:
+            conds.append(f"{date_col} >= ?")
+            params.append(self.since)
+        if self.until:
+            conds.append(f"{date_col} <= ?")
+            params.append(self.until)
+        if self.actor:
+            codes = f"('|' || coalesce({p}actor_codes, '') || '|' || coalesce({p}recipient_codes, ''))"
+            conds.append("(" + " OR ".join(f"{codes} LIKE ?" for _ in self.actor) + ")")
+            params += [f"%|{a.upper()}%" for a in self.actor]
+        if self.country:
+            marks = ", ".join("?" for _ in self.country)
+            conds.append(f"({p}actor_country IN ({marks}) OR {p}recipient_country IN ({marks}))")
+            params += [c.upper() for c in self.country] * 2
+        if self.type:
+            parts = []
+            for t in self.type:
+                if t.isdigit():
+                    parts.append(f"{p}cameo LIKE ?")
+                    params.append(f"{t}%")
+                else:
+                    parts.append(f"{p}event = ?")
+                    params.append(t.upper())
+            conds.append("(" + " OR ".join(parts) + ")")
+        if self.quad:
+            conds.append(f"{p}quad_class IN ({', '.join('?' for _ in self.quad)})")
+            params += list(self.quad)
+        if self.modality:
+            conds.append(f"{p}modality IN ({', '.join('?' for _ in self.modality)})")
+            params += list(self.modality)
+        return (" AND ".join(conds) or "TRUE"), params
+
+
+@dataclass(slots=True)
+class WriteResult:
+    """What one :meth:`Store.write` did."""
+
+    articles: int = 0
+    mentions: int = 0
+    actors: int = 0
+    merged_new: int = 0
+    merged_touched: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreInfo:
+    """A summary of a database: where, which schema, how much it holds, and the merge rule in force."""
+
+    url: str
+    backend: str
+    schema_version: int
+    counts: dict[str, int]
+    rule: MergeRule
+    last_run: dict[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "backend": self.backend,
+            "schema_version": self.schema_version,
+            "counts": self.counts,
+            "merge_rule": self.rule.to_dict(),
+            "last_run": self.last_run,
+        }
+
+
+def typed_table(table: pa.Table, known: str | None) -> pa.Table:
+    """Cast columns that belong to a known table to the schema's types (PostgreSQL results are inferred)."""
+    if known is None:
+        return table
+    schema = arrow_schema(known)
+    names = set(schema.names)
+    out = []
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        out.append(
+            col.cast(schema.field(name).type)
+            if name in names and col.type != schema.field(name).type
+            else col
+        )
+    return pa.table(out, names=table.column_names)
+
+
+def schema_version(backend: Backend) -> int:
+    """The schema version of a database (0 when it has no eventwire tables)."""
+    if not backend.table_columns("eventwire_migrations"):
+        return 0
+    rows = backend.fetchall("SELECT max(version) FROM eventwire_migrations")
+    return int(rows[0][0] or 0)
+
+
+def apply_migrations(backend: Backend, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
+    """Apply the migrations a database lacks, each in its own transaction; returns their names."""
+    done: list[str] = []
+    for mig in migrations:
+        with backend.transaction():
+            backend.write_lock()
+            if schema_version(backend) >= mig.version:
+                continue
+            for stmt in mig.statements(backend.dialect):
+                backend.execute(stmt)
+            backend.execute(
+                "INSERT INTO eventwire_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                [mig.version, mig.name, utcnow()],
+            )
+        done.append(f"{mig.version:04d}_{mig.name}")
+    return done
+
+
+class Store:
+    """An open event database. Use :func:`open_store`; close it (or use ``with``) to release it."""
+
+    def __init__(self, backend: Backend, *, rule: MergeRule | None = None, keep_text: bool = True) -> None:
+        self.backend = backend
+        self.keep_text = keep_text
+        stored = self._stored_rule()
+        if stored is not None and rule is not None and rule != stored:
+            raise StoreError(
+                f"{redact(backend.url)} was merged with a different rule "
+                f"({json.dumps(stored.to_dict())}); to merge "
+                "with the new one, run `eventwire db remerge` with the new options"
+            )
+        self.rule = stored or rule or MergeRule()
+        if stored is None and not backend.read_only:
+            self._save_rule(self.rule)
+
+    # --- lifecycle -------------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self.backend.url
+
+    @property
+    def dialect(self) -> str:
+        return self.backend.dialect
+
+    def close(self) -> None:
+        """Release the database (for DuckDB, its file lock)."""
+        self.backend.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _stored_rule(self) -> MergeRule | None:
+        rows = self.backend.fetchall("SELECT value FROM settings WHERE key = 'merge_rule'")
+        return MergeRule.from_dict(json.loads(rows[0][0])) if rows else None
+
+    def _save_rule(self, rule: MergeRule) -> None:
+        with self.backend.transaction():
+            self.backend.write_lock()
+            self.backend.execute("DELETE FROM settings WHERE key = 'merge_rule'")
+            self.backend.execute(
+                "INSERT INTO settings (key, value) VALUES ('merge_rule', ?)", [json.dumps(rule.to_dict())]
+            )
+
+    # --- writing ---------------------------------------------------------------------------------------
+
+    def known_articles(self, ids: Sequence[str]) -> dict[str, str]:
+        """Which of ``ids`` are stored already, with the SHA-1 of the text they were coded from."""
+        out: dict[str, str] = {}
+        for part in chunked(list(ids), _CHUNK):
+            with self.backend.temp_table("_ew_known", pa.table({"id": pa.array(part, pa.string())})) as t:
+                rows = self.backend.fetchall(
+                    f"SELECT article_id, text_sha1 FROM articles WHERE article_id IN (SELECT id FROM {t})"
+                )
+            out.update({r[0]: r[1] for r in rows})
+        return out
+
+    def write(
+        self,
+        items: Iterable[tuple[Article, Sequence[Event]]],
+        *,
+        run_id: int | None = None,
+        merge: bool = True,
+    ) -> WriteResult:
+        """Store coded articles in one transaction, replacing what was stored for the same article ids.
+
+        Events whose ``doc_id`` is not their article's id, or whose ``event_id`` repeats one in the batch,
+        are skipped and reported in the result. With ``merge`` (the default) the new mentions are merged
+        at once; otherwise they wait for :meth:`merge_pending`.
+        """
+        res = WriteResult()
+        now = utcnow()
+        batch: dict[str, tuple[Article, Sequence[Event]]] = {}
+        for art, evs in items:
+            batch[art.id] = (art, evs)
+        art_rows = []
+        events: list[Event] = []
+        owners: list[Article] = []
+        seen_ids: set[str] = set()
+        for art, evs in batch.values():
+            kept = 0
+            for ev in evs:
+                if ev.doc_id != art.id:
+                    res.skipped.append(
+                        Skip(
+                            f"{art.id}/{ev.event_id}",
+                            "doc_id_mismatch",
+                            f"event doc_id {ev.doc_id!r} is not its article's id",
+                        )
+                    )
+                    continue
+                if ev.event_id in seen_ids:
+                    res.skipped.append(
+                        Skip(
+                            f"{art.id}/{ev.event_id}",
+                            "duplicate_event_id",
+                            "the batch has this event id twice; kept the first",
+                        )
+                    )
+                    continue
+                seen_ids.add(ev.event_id)
+                events.append(ev)
+                owners.append(art)
+                kept += 1
+            art_rows.append(
+                article_row(art, n_events=kept, stored_at=now, run_id=run_id, keep_text=self.keep_text)
+            )
+        with paused_gc():
+            mentions = mentions_table(events, self._merge_columns(events, owners, now))
+            actors = actors_table(events)
+        clusters: list[Cluster] = []
+        b = self.backend
+        with b.transaction():
+            b.write_lock()
+            copies = [a.id for a, _ in batch.values() if a.duplicate_of]
+            touched = self._copied(copies) if copies else set()
+            touched |= self._delete_articles(list(batch), list(seen_ids))
+            b.insert_arrow("articles", to_arrow("articles", art_rows))
+            if copies:
+                touched |= self._copied(copies)
+            if merge and events:
+                members = mentions.select(list(MEMBER_FIELDS)).to_pylist()
+                for m, art in zip(members, owners, strict=True):
+                    m.update(
+                        cluster_id=art.cluster_id,
+                        duplicate_of=art.duplicate_of,
+                        source=art.source,
+                        url=art.url,
+                        pub_date=art.date,
+                        fetched_at=utc_naive(art.fetched_at),
+                        stored_at=now,
+                    )
+                res.merged_new, clusters = self._assign(members)
+                touched |= {c.merged_id for c in clusters if c.merged_id is not None}
+                idx = mentions.schema.get_field_index("merged_id")
+                ids = pa.array([m["merged_id"] for m in members], pa.int64())
+                mentions = mentions.set_column(idx, "merged_id", ids)
+            b.insert_arrow("mentions", mentions)
+            b.insert_arrow("actors", actors)
+            if touched:
+                self._refresh(touched, now, clusters)
+        res.articles, res.mentions, res.actors = len(art_rows), mentions.num_rows, actors.num_rows
+        res.merged_touched = len(touched)
+        return res
+
+    def _merge_columns(
+        self, events: Sequence[Event], owners: Sequence[Article], now: dt.datetime
+    ) -> dict[str, list[Any]]:
+        """The merge bookkeeping columns of new mentions: side codes, block key, and the date merged on."""
+        ac = [side_codes(ev.actor) for ev in events]
+        rc = [side_codes(ev.recipient) for ev in events]
+        dates: list[dt.date] = []
+        sources: list[str] = []
+        for ev, art in zip(events, owners, strict=True):
+            # The coder dates an event with no date in its text by its article (date_text stays None):
+            # that is a publication date, weaker evidence than a date the text gives.
+            if ev.date is not None and (ev.date_text or ev.date != art.date):
+                dates.append(ev.date)
+                sources.append("text")
+            elif art.date is not None:
+                dates.append(art.date)
+                sources.append("published")
+            else:
+                dates.append(now.date())
+                sources.append("stored")
+        cache: dict[tuple[Any, ...], str] = {}
+        keys = []
+        for ev, a, r in zip(events, ac, rc, strict=True):
+            sig = (ev.event, ev.cameo, ev.cameo_root, ev.modality, a, r)
+            key = cache.get(sig)
+            if key is None:
+                key = cache[sig] = self.rule.block_key(dict(zip(_KEY_FIELDS, sig, strict=True)))
+            keys.append(key)
+        return {
+            "actor_codes": ac,
+            "recipient_codes": rc,
+            "merged_id": [None] * len(events),
+            "block_key": keys,
+            "merge_date": dates,
+            "merge_date_source": sources,
+        }
+
+    def _delete_articles(self, article_ids: list[str], event_ids: list[str]) -> set[int]:
+        """Remove what is stored for these articles (and stray rows with these event ids); returns the
+        merged events that lost mentions."""
+        b = self.backend
+        ids = pa.table({"id": pa.array(article_ids, pa.string())})
+        evs = pa.table({"id": pa.array(event_ids, pa.string())})
+        with b.temp_table("_ew_arts", ids) as ta, b.temp_table("_ew_evs", evs) as te:
+            cond = f"article_id IN (SELECT id FROM {ta}) OR event_id IN (SELECT id FROM {te})"
+            touched = {
+                r[0]
+                for r in b.fetchall(
+                    f"SELECT DISTINCT merged_id FROM mentions WHERE ({cond}) AND merged_id IS NOT NULL"
+                )
+            }
+            b.execute(f"DELETE FROM actors WHERE event_id IN (SELECT event_id FROM mentions WHERE {cond})")
+            b.execute(f"DELETE FROM actors WHERE event_id IN (SELECT id FROM {te})")
+            b.execute(f"DELETE FROM mentions WHERE {cond}")
+            b.execute(f"DELETE FROM articles WHERE article_id IN (SELECT id FROM {ta})")
+        return touched
+
+    def _members(self, merged_ids: Iterable[int]) -> list[dict[str, Any]]:
+        ids = sorted(set(merged_ids))
+        out: list[dict[str, Any]] = []
+        for part in chunked(ids, _CHUNK):
+            with self.backend.temp_table("_ew_mids", pa.table({"id": pa.array(part, pa.int64())})) as t:
+                out += self.backend.fetch_arrow(
+                    f"{_MEMBER_SQL} WHERE m.merged_id IN (SELECT id FROM {t})"
+                ).to_pylist()
+        return out
+
+    def _assign(self, pending: list[dict[str, Any]]) -> tuple[int, list[Any]]:
+        """Give every pending mention a merged id (setting ``merged_id`` in the dicts)."""
+        h = self.rule.horizon_days
+        keys = sorted({(m["block_key"], m["merge_date"]) for m in pending})
+        window = pa.table(
+            {
+                "block_key": pa.array([k for k, _ in keys], pa.string()),
+                "lo": pa.array([d - dt.timedelta(days=h) for _, d in keys], pa.date32()),
+                "hi": pa.array([d + dt.timedelta(days=h) for _, d in keys], pa.date32()),
+            }
+        )
+        with self.backend.temp_table("_ew_win", window) as t:
+            cand = [
+                r[0]
+                for r in self.backend.fetchall(
+                    f"SELECT DISTINCT m.merged_id FROM mentions m JOIN {t} k ON m.block_key = k.block_key "
+                    "AND m.merge_date BETWEEN k.lo AND k.hi WHERE m.merged_id IS NOT NULL"
+                )
+            ]
+        clusters = assign(self.rule, pending, self._members(cand))
+        fresh = [c for c in clusters if c.merged_id is None]
+        for c, new_id in zip(fresh, self.backend.next_ids("merged_id_seq", len(fresh)), strict=True):
+            c.merged_id = new_id
+        for c in clusters:
+            for m in c.members:
+                if m.get("merged_id") is None:
+                    m["merged_id"] = c.merged_id
+        return len(fresh), clusters
+
+    def _refresh(self, merged_ids: set[int], now: dt.datetime, clusters: Sequence[Cluster] = ()) -> None:
+        """Recompute the ``merged_events`` rows of these merged events from their mentions.
+
+        ``clusters`` just built by the merge already hold all their mentions; the others are read back.
+        """
+        groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for c in clusters:
+            if c.merged_id is not None:
+                groups[c.merged_id] = c.members
+        for m in self._members(merged_ids - set(groups)):
+            groups[m["merged_id"]].append(m)
+        copies = self._copies({m["article_id"] for ms in groups.values() for m in ms})
+        rows = [
+            summarize(
+                mid, ms, now, [c for a in sorted({m["article_id"] for m in ms}) for c in copies.get(a, ())]
+            )
+            for mid, ms in sorted(groups.items())
+        ]
+        cols = columns("merged_events")
+        b = self.backend
+        with b.temp_table("_ew_ref", pa.table({"id": pa.array(sorted(merged_ids), pa.int64())})) as t:
+            b.execute(f"DELETE FROM merged_events WHERE merged_id IN (SELECT id FROM {t})")
+        b.insert_arrow(
+            "merged_events", to_arrow("merged_events", [tuple(r.get(c) for c in cols) for r in rows])
+        )
+
+    def _copies(self, article_ids: set[str]) -> dict[str, list[dict[str, Any]]]:
+        """Uncoded duplicate articles of these articles, by the article they copy."""
+        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for part in chunked(sorted(article_ids), _CHUNK):
+            with self.backend.temp_table("_ew_cp", pa.table({"id": pa.array(part, pa.string())})) as t:
+                rows = self.backend.fetch_arrow(
+                    "SELECT article_id, duplicate_of, source, url, pub_date, fetched_at, stored_at "
+                    "FROM articles WHERE n_events = 0 AND skipped_reason = 'duplicate' "
+                    f"AND duplicate_of IN (SELECT id FROM {t})"
+                ).to_pylist()
+            for r in rows:
+                out[r["duplicate_of"]].append(r)
+        return out
+
+    def _copied(self, article_ids: list[str]) -> set[int]:
+        """Merged events with mentions in the articles that these (duplicate) articles copy."""
+        with self.backend.temp_table("_ew_dup", pa.table({"id": pa.array(article_ids, pa.string())})) as t:
+            rows = self.backend.fetchall(
+                "SELECT DISTINCT m.merged_id FROM mentions m "
+                "JOIN articles a ON a.duplicate_of = m.article_id "
+                f"WHERE a.article_id IN (SELECT id FROM {t}) AND m.merged_id IS NOT NULL"
+            )
+        return {r[0] for r in rows}
+
+    def merge_pending(self, *, chunk: int = 50_000) -> int:
+        """Merge mentions stored without a merged event (``write(merge=False)``); returns how many."""
+        done = 0
+        b = self.backend
+        while True:
+            with b.transaction():
+                b.write_lock()
+                pending = b.fetch_arrow(
+                    f"{_MEMBER_SQL} WHERE m.merged_id IS NULL "
+                    f"ORDER BY m.merge_date, m.event_id LIMIT {int(chunk)}"
+                ).to_pylist()
+                if not pending:
+                    return done
+                _, clusters = self._assign(pending)
+                assigned = pa.table(
+                    {
+                        "event_id": pa.array([m["event_id"] for m in pending], pa.string()),
+                        "merged_id": pa.array([m["merged_id"] for m in pending], pa.int64()),
+                    }
+                )
+                with b.temp_table("_ew_asg", assigned) as t:
+                    b.execute(
+                        f"UPDATE mentions SET merged_id = {t}.merged_id FROM {t} "
+                        f"WHERE mentions.event_id = {t}.event_id"
+                    )
+                self._refresh({c.merged_id for c in clusters if c.merged_id is not None}, utcnow(), clusters)
+                done += len(pending)
+
+    def remerge(self, rule: MergeRule | None = None) -> int:
+        """Merge every mention again from scratch, under ``rule`` (kept as the database's rule)."""
+        self.rule = rule or self.rule
+        self._save_rule(self.rule)
+        b = self.backend
+        with b.transaction():
+            b.write_lock()
+            b.execute("UPDATE mentions SET merged_id = NULL")
+            b.execute("DELETE FROM merged_events")
+            keys = b.fetch_arrow(
+                "SELECT event_id, event, cameo, cameo_root, modality, actor_codes, recipient_codes "
+                "FROM mentions"
+            ).to_pylist()
+            table = pa.table(
+                {
+                    "event_id": pa.array([k["event_id"] for k in keys], pa.string()),
+                    "block_key": pa.array([self.rule.block_key(k) for k in keys], pa.string()),
+                }
+            )
+            with b.temp_table("_ew_keys", table) as t:
+                b.execute(
+                    f"UPDATE mentions SET block_key = {t}.block_key FROM {t} "
+                    f"WHERE mentions.event_id = {t}.event_id"
+                )
+        return self.merge_pending()
+
+    # --- runs ------------------------------------------------------------------------------------------
+
+    def start_run(self, sources: Sequence[str]) -> int:
+        """Record the start of a pipeline run; returns its id."""
+        with self.backend.transaction():
+            self.backend.write_lock()
+            run_id = self.backend.next_ids("run_id_seq", 1)[0]
+            self.backend.execute(
+                "INSERT INTO runs (run_id, started_at, status, sources, documents, events, skipped) "
+                "VALUES (?, ?, 'running', ?, 0, 0, 0)",
+                [run_id, utcnow(), json.dumps(list(sources))],
+            )
+        return run_id
+
+    def finish_run(
+        self, run_id: int, *, status: str, documents: int, events: int, skip_reasons: dict[str, int]
+    ) -> None:
+        """Record how a run ended (``done``, ``interrupted``, ``failed``)."""
+        with self.backend.transaction():
+            self.backend.write_lock()
+            self.backend.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, documents = ?, events = ?, skipped = ?, "
+                "skip_reasons = ? WHERE run_id = ?",
+                [
+                    utcnow(),
+                    status,
+                    documents,
+                    events,
+                    sum(skip_reasons.values()),
+                    json.dumps(skip_reasons),
+                    run_id,
+                ],
+            )
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    def events(self, where: EventFilter | None = None, *, limit: int | None = None) -> pa.Table:
+        """Merged events (one per real-world event) as an Arrow table, by date."""
+        cond, params = (where or EventFilter()).where("events")
+        lim = f" LIMIT {int(limit)}" if limit is not None else ""
+        sql = f"SELECT * FROM merged_events WHERE {cond} ORDER BY event_date, merged_id{lim}"
+        return typed_table(self.backend.fetch_arrow(sql, params), "merged_events")
+
+    def mentions(self, where: EventFilter | None = None, *, limit: int | None = None) -> pa.Table:
+        """Event mentions (one per coded event in one article) with their article's URL, source and title."""
+        cond, params = (where or EventFilter()).where("mentions", "m")
+        lim = f" LIMIT {int(limit)}" if limit is not None else ""
+        sql = (
+            "SELECT m.*, a.url, a.source, a.title, a.pub_date FROM mentions m JOIN articles a "
+            f"ON a.article_id = m.article_id WHERE {cond} ORDER BY m.merge_date, m.event_id{lim}"
+        )
+        return typed_table(typed_table(self.backend.fetch_arrow(sql, params), "mentions"), "articles")
+
+    def count(self, where: EventFilter | None = None, *, level: str = "events") -> int:
+        """How many merged events (``level="events"``) or mentions the filter selects."""
+        cond, params = (where or EventFilter()).where(level)
+        table = "merged_events" if level == "events" else "mentions"
+        return int(self.backend.fetchall(f"SELECT count(*) FROM {table} WHERE {cond}", params)[0][0])
+
+    def events_df(self, where: EventFilter | None = None, *, limit: int | None = None) -> pd.DataFrame:
+        """:meth:`events` as a pandas DataFrame."""
+        return self.events(where, limit=limit).to_pandas()
+
+    def mentions_df(self, where: EventFilter | None = None, *, limit: int | None = None) -> pd.DataFrame:
+        """:meth:`mentions` as a pandas DataFrame."""
+        return self.mentions(where, limit=limit).to_pandas()
+
+    def sql(self, query: str) -> pa.Table:
+        """Run any SQL on the database (the ``--sql`` passthrough) and return an Arrow table."""
+        try:
+            return self.backend.fetch_arrow(query)
+        except Exception as e:  # noqa: BLE001 - the driver's own error classes differ; the message is what matters
+            raise StoreError(f"the query failed: {str(e).strip().splitlines()[0]}") from None
+
+    def get_events(self, event_ids: Sequence[str]) -> list[Event]:
+        """The stored events with these ids, rebuilt as :class:`Event` records (in the order asked)."""
+        found: dict[str, Event] = {}
+        for part in chunked(list(event_ids), _CHUNK):
+            with self.backend.temp_table("_ew_get", pa.table({"id": pa.array(part, pa.string())})) as t:
+                ms = self.backend.fetch_arrow(
+                    f"SELECT * FROM mentions WHERE event_id IN (SELECT id FROM {t})"
+                )
+                acts = self.backend.fetch_arrow(
+                    f"SELECT * FROM actors WHERE event_id IN (SELECT id FROM {t})"
+                )
+            for ev in events_from_rows(
+                typed_table(ms, "mentions").to_pylist(), typed_table(acts, "actors").to_pylist()
+            ):
+                found[ev.event_id] = ev
+        return [found[i] for i in event_ids if i in found]
+
+    def iter_events(
+        self, where: EventFilter | None = None, *, batch: int = _CHUNK
+    ) -> Iterator[tuple[Event, int | None]]:
+        """Every selected mention as an :class:`Event`, with its merged id, in date order (streamed).
+
+        Pages by key (``merge_date``, ``event_id``), so memory stays flat however many mentions match.
+        """
+        cond, params = (where or EventFilter()).where("mentions")
+        after: tuple[Any, ...] = ()
+        while True:
+            page = " AND (merge_date, event_id) > (?, ?)" if after else ""
+            part = self.backend.fetchall(
+                f"SELECT event_id, merged_id, merge_date FROM mentions WHERE ({cond}){page} "
+                f"ORDER BY merge_date, event_id LIMIT {int(batch)}",
+                [*params, *after],
+            )
+            if not part:
+                return
+            merged = {r[0]: r[1] for r in part}
+            for ev in self.get_events([r[0] for r in part]):
+                yield ev, merged[ev.event_id]
+            after = (part[-1][2], part[-1][0])
+
+    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """Stored articles by id (text is "" when the store was opened with ``keep_text=False``)."""
+        out: dict[str, Article] = {}
+        for part in chunked(list(article_ids), _CHUNK):
+            with self.backend.temp_table("_ew_garts", pa.table({"id": pa.array(part, pa.string())})) as t:
+                rows = typed_table(
+                    self.backend.fetch_arrow(
+                        f"SELECT * FROM articles WHERE article_id IN (SELECT id FROM {t})"
+                    ),
+                    "articles",
+                ).to_pylist()
+            out.update({r["article_id"]: article_from_row(r) for r in rows})
+        return [out[i] for i in article_ids if i in out]
+
+    def info(self) -> StoreInfo:
+        """Counts, schema version, merge rule and the last run."""
+        counts = {
+            t: int(self.backend.fetchall(f"SELECT count(*) FROM {t}")[0][0])
+            for t in ("articles", "mentions", "actors", "merged_events", "runs")
+        }
+        last = self.backend.fetchall(
+            "SELECT run_id, started_at, finished_at, status, documents, events, skipped FROM runs "
+            "ORDER BY run_id DESC LIMIT 1"
+        )
+        last_run = None
+        if last:
+            keys = ("run_id", "started_at", "finished_at", "status", "documents", "events", "skipped")
+            last_run = {
+                k: (v.isoformat() if isinstance(v, dt.datetime) else v)
+                for k, v in zip(keys, last[0], strict=True)
+            }
+        return StoreInfo(
+            url=redact(self.backend.url),
+            backend=self.backend.dialect,
+            schema_version=schema_version(self.backend),
+            counts=counts,
+            rule=self.rule,
+            last_run=last_run,
+        )
+
+
+def open_store(
+    url: str | Path = "eventwire.duckdb",
+    *,
+    read_only: bool = False,
+    rule: MergeRule | None = None,
+    keep_text: bool = True,
+    upgrade: bool = False,
+    migrations: Sequence[Migration] = MIGRATIONS,
+) -> Store:
+    """Open (creating when new) the event database at ``url``: a DuckDB file path or ``postgresql://`` URL.
+
+    A new database gets the current schema. An existing one with an older schema is refused unless
+    ``upgrade`` (``eventwire db upgrade``); one with a newer schema is always refused.
+    """
+    current = migrations[-1].version
+    backend = open_backend(str(url), read_only=read_only)
+    try:
+        version = schema_version(backend)
+        if version > current:
+            raise StoreError(
+                f"{redact(str(url))} has schema version {version}, newer than this eventwire understands "
+                f"({current}); upgrade eventwire"
+            )
+        if version == 0 and read_only:
+            raise StoreError(
+                f"{redact(str(url))} holds no eventwire data yet: run `eventwire run SOURCES --db {url}`"
+            )
+        if 0 < version < current and not upgrade:
+            raise StoreError(
+                f"{redact(str(url))} has schema version {version} and this eventwire needs {current}: "
+                f"back it up, then run `eventwire db upgrade --db {redact(str(url))}`"
+            )
+        if version < current:
+            if read_only:
+                raise StoreError(f"{redact(str(url))} needs `eventwire db upgrade` before it can be read")
+            apply_migrations(backend, migrations)
+        return Store(backend, rule=rule, keep_text=keep_text)
+    except BaseException:
+        backend.close()
+        raise
+
+
+def upgrade(url: str | Path, migrations: Sequence[Migration] = MIGRATIONS) -> tuple[int, list[str]]:
+    """Bring the database at ``url`` to the current schema: returns (version before, migrations applied)."""
+    backend = open_backend(str(url))
+    try:
+        before = schema_version(backend)
+        if before > migrations[-1].version:
+            raise StoreError(
+                f"{redact(str(url))} has schema version {before}, newer than this eventwire understands "
+                f"({migrations[-1].version}); upgrade eventwire"
+            )
+        return before, apply_migrations(backend, migrations)
+    finally:
+        backend.close()
