@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/eventwire code examples/demo/articles.jsonl --input-format jsonl --format table
+	$(BIN)/eventwire run examples/demo/articles.jsonl --db out/demo.duckdb
+	COLUMNS=$${COLUMNS:-180} $(BIN)/eventwire query --db out/demo.duckdb --format table --limit 12
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
