@@ -310,6 +310,23 @@ class Identity:
     def codable(self) -> bool:
         return bool(self.country or self.org or self.sector)
 
+    def actor(self, text: str, start: int, end: int, resolved: str | None = None) -> Actor:
+        """This identity as the actor of the mention at ``text[start:end]``."""
+        return Actor(
+            text=text,
+            start=start,
+            end=end,
+            name=self.name,
+            country=self.country,
+            sector=self.sector,
+            org=self.org,
+            role=self.role,
+            kind=self.kind,
+            code=actor_code(self.country, self.org, self.sector),
+            resolved_from=resolved,
+            coder=self.coder,
+        )
+
 
 def actor_code(country: str | None, org: str | None, sector: str | None) -> str | None:
     """The CAMEO-style code: country, then organisation or sector (``AZEGOV``, ``IGOWHO``, ``---REB``)."""
@@ -802,20 +819,7 @@ class DocumentActors:
             return None
         start = tokens[0].idx
         end = tokens[-1].idx + len(tokens[-1].text)
-        return Actor(
-            text=self.text[start:end],
-            start=start,
-            end=end,
-            name=ident.name,
-            country=ident.country,
-            sector=ident.sector,
-            org=ident.org,
-            role=ident.role,
-            kind=ident.kind,
-            code=actor_code(ident.country, ident.org, ident.sector),
-            resolved_from=resolved,
-            coder=ident.coder,
-        )
+        return ident.actor(self.text[start:end], start, end, resolved=resolved)
 
     # -- resolution of references -----------------------------------------------------------------
 
@@ -847,20 +851,7 @@ class DocumentActors:
                 continue
             if not ident.codable:
                 continue
-            return Actor(
-                text=tok.text,
-                start=tok.idx,
-                end=tok.idx + len(tok.text),
-                name=ident.name,
-                country=ident.country,
-                sector=ident.sector,
-                org=ident.org,
-                role=ident.role,
-                kind=ident.kind,
-                code=actor_code(ident.country, ident.org, ident.sector),
-                resolved_from=f"pronoun:{ident.name}",
-                coder=ident.coder,
-            )
+            return ident.actor(tok.text, tok.idx, tok.idx + len(tok.text), resolved=f"pronoun:{ident.name}")
         return None
 
     def _recent_subject(self, tok: Token) -> Actor | None:
@@ -913,20 +904,7 @@ class DocumentActors:
                 break
         return (
             [
-                Actor(
-                    text=head.text,
-                    start=head.idx,
-                    end=head.idx + len(head.text),
-                    name=f.name,
-                    country=f.country,
-                    sector=f.sector,
-                    org=f.org,
-                    role=f.role,
-                    kind=f.kind,
-                    code=actor_code(f.country, f.org, f.sector),
-                    resolved_from="parties",
-                    coder=f.coder,
-                )
+                f.actor(head.text, head.idx, head.idx + len(head.text), resolved="parties")
                 for f in reversed(found)
             ]
             if len(found) == 2
