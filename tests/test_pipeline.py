@@ -170,3 +170,19 @@ def test_ingest_duplicates_and_foreign_articles_are_skipped_not_coded(coder: Cod
     coded = [a.id for a, _ in coder.code_articles(arts, on_skip=skips.append)]
     assert coded == ["a"]
     assert [(s.where, s.reason) for s in skips] == [("b", "duplicate"), ("c", "language")]
+
+
+def test_a_coder_defect_on_one_document_is_a_skip_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    coder = Coder(Config(geolocate=False))
+    real = coder.code_doc
+
+    def flaky(doc, article):  # type: ignore[no-untyped-def]
+        if article.id == "bad":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(doc, article)
+
+    monkeypatch.setattr(coder, "code_doc", flaky)
+    skips: list[Skip] = []
+    arts = [Article(id=i, text=TEXT) for i in ("a", "bad", "c")]
+    assert [a.id for a, _ in coder.code_articles(arts, on_skip=skips.append)] == ["a", "c"]
+    assert skips[0].where == "bad" and skips[0].reason == "coder-error" and "RecursionError" in skips[0].detail

@@ -111,7 +111,15 @@ class Coder:
             if skip is None:
                 good.append(a)
         docs = self.nlp.pipe((a.text for a in good), batch_size=self.config.batch_size)
-        results = {id(a): self.code_doc(doc, a) for a, doc in zip(good, docs, strict=True)}
+        results: dict[int, list[Event] | Skip] = {}
+        for a, doc in zip(good, docs, strict=True):
+            try:
+                results[id(a)] = self.code_doc(doc, a)
+            except (RecursionError, ValueError, IndexError, KeyError, AttributeError, TypeError) as e:
+                # A defect of ours on one document must not cost the batch: report it, go on.
+                results[id(a)] = Skip(
+                    where=a.id, reason="coder-error", detail=f"{type(e).__name__}: {e}"[:300]
+                )
         return [(a, r if isinstance(r, Skip) else results[id(a)]) for a, r in out]
 
     def code_articles(

@@ -1044,7 +1044,9 @@ class SentenceCoder:
             out.extend(c for c in tok.head.children if c.dep_ == "ccomp" and c.i > tok.i)
         return out
 
-    def _content(self, tok: Token, gov: Governor) -> tuple[Token, str, list[str], TriggerRule | None] | None:
+    def _content(
+        self, tok: Token, gov: Governor, depth: int = 0
+    ) -> tuple[Token, str, list[str], TriggerRule | None] | None:
         """The event a governor is about: (head token, CAMEO code, coder notes, rule)."""
         for slot in gov.content:
             if slot in ("xcomp", "ccomp", "acl"):
@@ -1061,7 +1063,7 @@ class SentenceCoder:
             else:
                 cands = []
             for c in cands:
-                found = self._event_of(c, depth=0)
+                found = self._event_of(c, depth=depth)
                 if found is not None:
                     return found
         return None
@@ -1077,7 +1079,7 @@ class SentenceCoder:
             # Transparent governors pass through: "agreed to begin talks", "plans to hold talks".
             for gov in self._governor_rows(tok):
                 if gov.cls == "TRANSPARENT":
-                    inner = self._content(tok, gov)
+                    inner = self._content(tok, gov, depth + 1)
                     if inner is not None:
                         return inner
             if self.lemma(tok) in LIGHT_VERBS:
@@ -1090,7 +1092,7 @@ class SentenceCoder:
             # "rejected a call for talks", "rejected an offer to host a summit": the inner content counts.
             for gov in self.lex.governor(tok.lemma_.lower(), "N"):
                 if gov.cls in COMPOSING:
-                    inner = self._content(tok, gov)
+                    inner = self._content(tok, gov, depth + 1)
                     if inner is not None:
                         return inner
             found = self.lex.content_code(*self._keys(tok))
