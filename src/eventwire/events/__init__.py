@@ -166,11 +166,7 @@ def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> 
         seen: set[tuple[str, str, str]] = set()
         for c in cands:
             actors = c.actors
-            recips = [
-                r
-                for r in c.recipients
-                if not any(r.code == a.code and (r.name == a.name or a.kind == r.kind) for a in actors)
-            ]
+            recips = [r for r in c.recipients if not any(r.code and r.code == a.code for a in actors)]
             if not actors and config.require_actor:
                 continue
             coder_notes = list(c.coder)

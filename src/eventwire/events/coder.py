@@ -416,7 +416,8 @@ class SentenceCoder:
                         ch.dep_ == "prep"
                         and ch.lower_ in ("according", "despite", "after", "before", "since")
                     )
-                    or (ch.dep_ in ("ccomp", "parataxis", "advcl") and ch.i < anchor.i)
+                    or ch.dep_ == "ccomp"
+                    or (ch.dep_ in ("parataxis", "advcl") and ch.i < anchor.i)
                 ):
                     skip.update(x.i for x in ch.subtree)
         spans = [(a.start, a.end) for a in c.actors]
@@ -1123,7 +1124,11 @@ class SentenceCoder:
                 a.dep_ == "neg" for a in c.children
             ):
                 return c
-            if c.lemma_.lower() in ("have", "need") and any(x.dep_ == "xcomp" for x in c.children):
+            if (
+                c.lemma_.lower() in ("have", "need")
+                and any(x.dep_ == "xcomp" for x in c.children)
+                and not any(x.dep_ == "nsubj" and x.lower_ in ("we", "i", "you") for x in c.children)
+            ):
                 return next(x for x in c.children if x.dep_ == "xcomp")
         return None
 
@@ -1424,7 +1429,22 @@ class SentenceCoder:
             return self._noun_event(tok, rule, consumed)
         return self._verb_event(tok, rule, consumed)
 
+    def _generic(self, tok: Token) -> bool:
+        """A verb that names a kind of act, not an act: "Attacking churches ... is prohibited", or a
+        participle describing an event noun ("attacks targeting the police": the noun is the event)."""
+        cur = tok
+        while cur.dep_ == "conj" and cur.head.i != cur.i:
+            cur = cur.head
+        if cur.dep_ in ("csubj", "csubjpass"):
+            return True
+        if tok.dep_ == "acl" and tok.tag_ == "VBG":
+            rule = self.match_rule(tok.head)
+            return rule is not None and rule.pos == "N"
+        return False
+
     def _verb_event(self, tok: Token, rule: TriggerRule, consumed: set[int]) -> Candidate | None:
+        if self._generic(tok):
+            return None
         actor_slots = rule.actor or VERB_ACTOR_DEFAULT
         actors = self._slot_actors(tok, actor_slots, rule)
         code = rule.cameo or ""
