@@ -146,7 +146,6 @@ OCCURRENCE_VERBS = frozenset(
         "go",
         "rock",
         "shake",
-        "be",
         "focus",
         "center",
         "centre",
@@ -290,6 +289,7 @@ ENGAGE_VERBS = frozenset(
     {"engage", "involve", "participate", "take", "join", "partake", "persist", "continue"}
 )
 VIOLENT_ROOTS = ("18", "19", "20")
+HARM_VERBS = frozenset({"kill", "injure", "wound", "hurt", "strike", "hit", "die"})
 # Acts only authorities perform: a passive report of one names its doer by the place ("arrested in Lebanon").
 AUTHORITY_ACTS = {
     "173": "COP",
@@ -1460,7 +1460,9 @@ class SentenceCoder:
                     notes.append(nrule.label)
                 actors = nactors or actors
         recipients = self._slot_actors(tok, rule.recipient or VERB_RECIPIENT_DEFAULT, rule, exclude=actors)
-        if not actors and code[:2] in VIOLENT_ROOTS and recipients:
+        if self._accident(tok):
+            return None  # "injured in the accident", "struck by a vehicle": harm, not violence
+        if not actors and code[:2] in VIOLENT_ROOTS and any(r.code for r in recipients):
             actors = self._unidentified(tok, notes)
         elif not actors and code in AUTHORITY_ACTS and recipients and self._is_passive(tok):
             actors = self._authorities(tok, code, notes)
@@ -1509,6 +1511,21 @@ class SentenceCoder:
                 coder="actor:implicit-authority",
             )
         ]
+
+    def _accident(self, tok: Token) -> bool:
+        """Is a harm verb's cause an accident or a disaster ("killed in a crash", "struck by a car")?"""
+        if tok.lemma_.lower() not in HARM_VERBS:
+            return False
+        for prep in ("in", "by", "after", "during", "from"):
+            for p in self._children_by_prep(tok, prep):
+                rule = self.match_rule(p)
+                if rule is not None and rule.cameo:
+                    continue  # "killed in a car bombing": an attack, whatever its modifiers
+                lemma = p.lemma_.lower()
+                keys = {lemma} | {f"{c.lower_} {lemma}" for c in p.lefts if c.dep_ in ("compound", "amod")}
+                if keys & self.lex.classes.get("ACCIDENT", frozenset()):
+                    return True
+        return False
 
     def _unidentified(self, tok: Token, notes: list[str]) -> list[Actor]:
         """Violence with no named perpetrator: an unidentified armed actor where it happened (PLOVER UAF)."""
