@@ -417,7 +417,16 @@ class DocumentActors:
         # Apposition either way: "Harmanci, Head of the WHO Office" / "the head of WHO, Tedros".
         for child in root.rights:
             if child.dep_ == "appos":
-                desc_tokens.extend(t for t in child.subtree if t.i not in self._person_ents)
+                # "Harmanci, Head of the WHO Office in Azerbaijan"; not the relative clauses inside it
+                skip = {
+                    t.i
+                    for c in child.subtree
+                    if c.dep_ in ("relcl", "acl", "appos") and c is not child
+                    for t in c.subtree
+                }
+                desc_tokens.extend(
+                    t for t in child.subtree if t.i not in self._person_ents and t.i not in skip
+                )
             elif child.dep_ == "prep" and child.lower_ == "of" and desc_tokens:
                 desc_tokens.extend(child.subtree)  # "King Hassan of Morocco"
         if (
@@ -788,6 +797,18 @@ class DocumentActors:
                 coder_bits.append(fe.source)
         if person_ident is not None and not ident.country and not ident.org:
             ident = ident.merged(person_ident)
+        if not ident.country and not ident.org and self._places:
+            # "the B.C. government", "Sichuan police": a place the gazetteer resolved names the country
+            for t in tokens:
+                place = self.place_at(t)
+                if (
+                    place is not None
+                    and place.country
+                    and t.i != (head_word.i if head_word is not None else -1)
+                ):
+                    ident = replace(ident, country=place.country)
+                    coder_bits.append(f"geo:{place.name}")
+                    break
         if sector is not None:
             se = sector.entry
             ident = replace(
@@ -956,7 +977,7 @@ class DocumentActors:
                     counts[c] = counts.get(c, 0) + 1
             total = sum(counts.values())
             best = max(counts.items(), key=lambda kv: kv[1]) if counts else None
-            self._dominant = best[0] if best and best[1] * 2 > total else None
+            self._dominant = best[0] if best and best[1] >= 2 and best[1] * 2 > total else None
         return self._dominant
 
     def country_of(self, head: Token) -> str | None:

@@ -1126,6 +1126,7 @@ class SentenceCoder:
                 return c
             if (
                 c.lemma_.lower() in ("have", "need")
+                and c.tag_ in ("VBP", "VBZ", "VB")
                 and any(x.dep_ == "xcomp" for x in c.children)
                 and not any(x.dep_ == "nsubj" and x.lower_ in ("we", "i", "you") for x in c.children)
             ):
