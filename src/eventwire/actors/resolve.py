@@ -977,7 +977,7 @@ class DocumentActors:
                     counts[c] = counts.get(c, 0) + 1
             total = sum(counts.values())
             best = max(counts.items(), key=lambda kv: kv[1]) if counts else None
-            self._dominant = best[0] if best and best[1] >= 2 and best[1] * 2 > total else None
+            self._dominant = best[0] if best and best[1] * 2 > total else None
         return self._dominant
 
     def country_of(self, head: Token) -> str | None:
