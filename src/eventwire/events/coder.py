@@ -805,7 +805,7 @@ class SentenceCoder:
             for c in v.children:
                 if c.dep_ == "agent":
                     return [p for p in c.children if p.dep_ == "pobj"]
-            if self._governor_rows(v):
+            if any(g.cls in ("INTENT", "REFUSE", "PLAN") for g in self._governor_rows(v)):
                 # "Israel is opposed to", "Iran is committed to": an adjectival passive names its subject
                 return [c for c in v.children if c.dep_ == "nsubjpass"]
             return []  # "a deal was signed": no agent named, and the main clause's subject is not it
@@ -1061,6 +1061,13 @@ class SentenceCoder:
                 cands = [obj] if obj is not None and obj.pos_ in NOUN_POS | {"VERB"} else []
             elif slot.startswith("prep:"):
                 cands = self._children_by_prep(tok, slot[5:])
+                # "called for Suarez to resign": the infinitive hanging on the object is what is asked for
+                cands = [
+                    v
+                    for p in cands
+                    for v in p.children
+                    if v.dep_ in ("acl", "relcl", "xcomp") and any(a.lower_ == "to" for a in v.children)
+                ] + cands
             else:
                 cands = []
             for c in cands:
@@ -1204,6 +1211,8 @@ class SentenceCoder:
         rule = self.match_rule(clause)
         if rule is None or not rule.cameo or rule.cameo[:2] not in ("18", "19", "20"):
             return None
+        if any(c.dep_ == "neg" for c in clause.children):
+            return None  # "no one else was injured, police said": nothing to accuse anyone of
         reported = self._triggered(clause, set())
         if reported is None:
             return None
