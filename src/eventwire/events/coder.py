@@ -653,6 +653,12 @@ class SentenceCoder:
     def _pos(self, tok: Token) -> str | None:
         if tok.pos_ in VERB_POS:
             return "V"
+        if (
+            tok.pos_ == "NOUN"
+            and tok.dep_ in ("ccomp", "xcomp", "advcl")
+            and any(c.dep_ in ("nsubj", "aux", "mark") for c in tok.children)
+        ):
+            return "V"  # "demanded that the prime minister resign": a verb the tagger took for a noun
         if tok.pos_ in NOUN_POS:
             return "N"
         return None
@@ -1068,6 +1074,13 @@ class SentenceCoder:
                     for v in p.children
                     if v.dep_ in ("acl", "relcl", "xcomp") and any(a.lower_ == "to" for a in v.children)
                 ] + cands
+                # "calling for Suarez to resign" parsed as a for-to clause
+                cands += [
+                    v
+                    for v in tok.children
+                    if v.dep_ == "advcl"
+                    and any(m.dep_ == "mark" and m.lower_ == slot[5:] for m in v.children)
+                ]
             else:
                 cands = []
             for c in cands:
@@ -1350,7 +1363,7 @@ class SentenceCoder:
         recipients: list[Actor] = []
         if gov.cls in ("APPEAL", "DEMAND"):
             recipients = self._slot_actors(gov_tok, gov.recipient, None, exclude=actors)
-            if not recipients and c_tok.pos_ in ("VERB", "AUX"):
+            if not recipients:
                 for c in c_tok.children:
                     if c.dep_ in ("nsubj", "nsubjpass"):
                         recipients = [a for a in self._np_actors(c) if a not in actors]

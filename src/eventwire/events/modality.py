@@ -121,6 +121,17 @@ def _own_marks(tok: Token, under_speech: bool) -> set[str]:
     return found
 
 
+def _through_content(cur: Token, slots: tuple[str, ...]) -> bool:
+    """Does ``cur`` hang on its head through one of a governor's content slots? ("set up" is no "set to")"""
+    dep = cur.dep_
+    for slot in slots:
+        if slot == dep or (slot.startswith("prep:") and dep == "prep" and cur.lower_ == slot[5:]):
+            return True
+        if slot == "acl" and dep == "relcl":
+            return True
+    return dep in ("conj",) or (dep == "advcl" and "xcomp" in slots)
+
+
 def _has_speech_above(tok: Token, lexicon: Lexicon) -> bool:
     cur = tok
     for _ in range(12):
@@ -151,7 +162,7 @@ def detect(
         if head.i == cur.i or cur.dep_ not in CLIMB:
             break
         pos = "N" if head.pos_ in ("NOUN", "PROPN") else "A" if head.pos_ == "ADJ" else "V"
-        govs = lexicon.governor(head.lemma_.lower(), pos)
+        govs = [g for g in lexicon.governor(head.lemma_.lower(), pos) if _through_content(cur, g.content)]
         cls = govs[0].cls if govs else None
         if cls == "DENY":
             marks.setdefault("denied", f"modality:denied:{head.text}")
