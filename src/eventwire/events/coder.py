@@ -416,8 +416,7 @@ class SentenceCoder:
                         ch.dep_ == "prep"
                         and ch.lower_ in ("according", "despite", "after", "before", "since")
                     )
-                    or ch.dep_ == "ccomp"
-                    or (ch.dep_ in ("parataxis", "advcl") and ch.i < anchor.i)
+                    or (ch.dep_ in ("ccomp", "parataxis", "advcl") and ch.i < anchor.i)
                 ):
                     skip.update(x.i for x in ch.subtree)
         spans = [(a.start, a.end) for a in c.actors]
