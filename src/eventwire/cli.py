@@ -56,6 +56,13 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from e
 
 
+def _extra_files(flag: str, dest: str, help: str) -> Callable[[F], F]:
+    """A repeatable option naming existing files (extra dictionaries and lexicons)."""
+    return click.option(
+        flag, dest, multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help=help
+    )
+
+
 def config_options(f: F) -> F:
     """The options shared by every command that codes text."""
     opts = [
@@ -71,40 +78,18 @@ def config_options(f: F) -> F:
         click.option(
             "--batch-size", type=int, default=64, show_default=True, help="Documents per nlp.pipe batch."
         ),
-        click.option(
-            "--actors",
-            "actor_files",
-            multiple=True,
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Extra actor dictionary (our TSV, or PETRARCH .txt); repeatable.",
+        _extra_files(
+            "--actors", "actor_files", "Extra actor dictionary (our TSV, or PETRARCH .txt); repeatable."
         ),
-        click.option(
-            "--agents",
-            "agent_files",
-            multiple=True,
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="PETRARCH agent dictionary; repeatable.",
-        ),
-        click.option(
+        _extra_files("--agents", "agent_files", "PETRARCH agent dictionary; repeatable."),
+        _extra_files(
             "--lexicon",
             "lexicon_files",
-            multiple=True,
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Extra trigger lexicon (TSV, or a PETRARCH verb dictionary); repeatable.",
+            "Extra trigger lexicon (TSV, or a PETRARCH verb dictionary); repeatable.",
         ),
-        click.option(
-            "--people",
-            "people_files",
-            multiple=True,
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Extra people dictionary (people.tsv format); repeatable.",
-        ),
-        click.option(
-            "--discards",
-            "discard_files",
-            multiple=True,
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Extra discard phrases (PETRARCH discard format); repeatable.",
+        _extra_files("--people", "people_files", "Extra people dictionary (people.tsv format); repeatable."),
+        _extra_files(
+            "--discards", "discard_files", "Extra discard phrases (PETRARCH discard format); repeatable."
         ),
         click.option("--min-confidence", type=float, default=0.0, show_default=True),
     ]
