@@ -298,6 +298,41 @@ def evaluate_cmd(
         click.echo(f"eventwire: gate passed ({rep.checked} pinned figures checked)", err=True)
 
 
+def _reader_options(f: F) -> F:
+    """How `ingest` and `run` read their sources (the same options, one definition)."""
+    opts = [
+        click.option(
+            "--input-format",
+            type=click.Choice(["auto", "html", "text", "jsonl", "json", "csv", "warc", "feed"]),
+            default="auto",
+            show_default=True,
+            help="Reader for every source (auto: by extension, then content).",
+        ),
+        click.option(
+            "--column",
+            "columns",
+            multiple=True,
+            metavar="FIELD=NAME",
+            help="Map an article field (id text html title date url source author language) to a JSON key or "
+            "CSV column, e.g. --column text=body; repeatable.",
+        ),
+        click.option(
+            "--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for inputs without one."
+        ),
+        click.option(
+            "--source",
+            "source_name",
+            default=None,
+            help="Outlet name for inputs without URL or source field.",
+        ),
+        click.option("--follow", is_flag=True, help="Fetch and extract the page each feed entry links to."),
+        click.option("--feed", "as_feed", is_flag=True, help="Treat URL sources as RSS/Atom feeds."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
 @main.command("ingest")
 @click.argument("sources", nargs=-1)
 @click.option(
@@ -324,29 +359,7 @@ def evaluate_cmd(
     help="Dedup index and resume state (SQLite).",
 )
 @click.option("--no-state", is_flag=True, help="Keep the dedup index in memory for this run only.")
-@click.option(
-    "--input-format",
-    type=click.Choice(["auto", "html", "text", "jsonl", "json", "csv", "warc", "feed"]),
-    default="auto",
-    show_default=True,
-    help="Reader for every source (auto: by extension, then content).",
-)
-@click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="FIELD=NAME",
-    help="Map an article field (id text html title date url source author language) to a JSON key or "
-    "CSV column, e.g. --column text=body; repeatable.",
-)
-@click.option(
-    "--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for inputs without one."
-)
-@click.option(
-    "--source", "source_name", default=None, help="Outlet name for inputs without URL or source field."
-)
-@click.option("--follow", is_flag=True, help="Fetch and extract the page each feed entry links to.")
-@click.option("--feed", "as_feed", is_flag=True, help="Treat URL sources as RSS/Atom feeds.")
+@_reader_options
 @click.option(
     "--watch",
     "watch_file",
@@ -726,26 +739,7 @@ def _event_filter(kw: dict[str, Any]) -> Any:
     default=None,
     help="Keep ingest's dedup index and resume state here (SQLite); default: in memory for this run.",
 )
-@click.option(
-    "--input-format",
-    type=click.Choice(["auto", "html", "text", "jsonl", "json", "csv", "warc", "feed"]),
-    default="auto",
-    show_default=True,
-    help="Reader for every source (auto: by extension, then content).",
-)
-@click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="FIELD=NAME",
-    help="Map an article field to a JSON key or CSV column, e.g. --column text=body; repeatable.",
-)
-@click.option(
-    "--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for inputs without one."
-)
-@click.option("--source", "source_name", default=None, help="Outlet name for inputs without URL or source.")
-@click.option("--follow", is_flag=True, help="Fetch and extract the page each feed entry links to.")
-@click.option("--feed", "as_feed", is_flag=True, help="Treat URL sources as RSS/Atom feeds.")
+@_reader_options
 @click.option(
     "--language",
     "languages",

@@ -6,11 +6,42 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.table import Table
 
 from .types import Actor, Event, Skip
+
+_L = TypeVar("_L", bound="LiveStatus")
+
+
+class LiveStatus:
+    """A transient status line on stderr, shown only on a terminal (a context manager).
+
+    Long-running commands subclass it and call ``self._live.update(...)`` while ``self._live`` is set.
+    """
+
+    def __init__(self, enabled: bool, first: str = "") -> None:
+        self.console = Console(stderr=True)
+        self.enabled = enabled and self.console.is_terminal
+        self._first = first
+        self._live: Any = None
+
+    def __enter__(self: _L) -> _L:
+        if self.enabled:
+            from rich.live import Live
+
+            self._live = Live(self._first, console=self.console, transient=True, refresh_per_second=4)
+            self._live.__enter__()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._live is not None:
+            self._live.__exit__(exc_type, exc, tb)
 
 
 def _actors(actors: Sequence[Actor]) -> str:

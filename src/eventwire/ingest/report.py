@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import time
-from types import TracebackType
 from typing import Any
 
 from ..errors import ConfigError
+from ..report import LiveStatus
 from ..types import Article, Skip
 from .options import SKIP_REASONS, IngestSummary
 
@@ -31,32 +31,14 @@ def parse_size(value: str) -> int:
     return int(float(m.group(1)) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()])
 
 
-class Progress:
+class Progress(LiveStatus):
     """A one-line live status (documents, rate, articles, duplicates, skips by reason) on a terminal."""
 
     def __init__(self, enabled: bool, verbose: bool = False) -> None:
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.enabled = enabled and self.console.is_terminal
+        super().__init__(enabled)
         self.verbose = verbose
         self.summary: IngestSummary | None = None
-        self._live: Any = None
         self._last = 0.0
-
-    def __enter__(self) -> Progress:
-        if self.enabled:
-            from rich.live import Live
-
-            self._live = Live("", console=self.console, transient=True, refresh_per_second=4)
-            self._live.__enter__()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if self._live is not None:
-            self._live.__exit__(exc_type, exc, tb)
 
     def item(self, item: Article | Skip) -> None:
         """Called for every article and skip of the run."""

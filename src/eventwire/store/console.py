@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import TracebackType
 from typing import Any
 
 import pyarrow as pa
 
+from ..report import LiveStatus
 from .run import RunStats
 from .store import StoreInfo
 
 
-class RunProgress:
+class RunProgress(LiveStatus):
     """A live status line while a run codes and stores (on stderr, only on a terminal)."""
 
     def __init__(self, enabled: bool = True) -> None:
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.enabled = enabled and self.console.is_terminal
-        self._live: Any = None
-
-    def __enter__(self) -> RunProgress:
-        if self.enabled:
-            from rich.live import Live
-
-            self._live = Live(
-                "starting (loading the language model)...",
-                console=self.console,
-                transient=True,
-                refresh_per_second=4,
-            )
-            self._live.__enter__()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if self._live is not None:
-            self._live.__exit__(exc_type, exc, tb)
+        super().__init__(enabled, first="starting (loading the language model)...")
 
     def update(self, s: RunStats) -> None:
         if self._live is None:
