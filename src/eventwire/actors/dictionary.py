@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DictionaryError
+from ..text import strip_accents
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -160,11 +160,7 @@ class DictMatch:
 
 def _fold(piece: str) -> str:
     """Lowercase, and strip accents from non-ASCII pieces ("Côte" -> "cote")."""
-    low = piece.lower()
-    if low.isascii():
-        return low
-    decomposed = unicodedata.normalize("NFKD", low)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return strip_accents(piece.lower())
 
 
 def _case_code(piece: str) -> int:

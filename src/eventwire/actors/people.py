@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import DictionaryError
+from ..text import strip_accents
 
 COLUMNS: tuple[str, ...] = (
     "name",
@@ -170,9 +170,7 @@ def normalize_name(text: str) -> str:
 
     "Recep Tayyip Erdoğan" and "recep tayyip erdogan", "Kim Jong-un" and "Kim Jong Un" give one key.
     """
-    t = text.translate(_FOLD)
-    if not t.isascii():
-        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    t = strip_accents(text.translate(_FOLD))
     return " ".join(_NON_WORD.sub(" ", t.casefold()).split())
 
 

@@ -7,13 +7,13 @@ the usual abbreviations ("St." -> saint), so "ST. LOUIS", "St Louis" and "Saint-
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..errors import DictionaryError
+from ..text import strip_accents
 
 DATA_PACKAGE = "eventwire.data.geo"
 DATA_FILES = (
@@ -59,12 +59,7 @@ _WORDS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "mtn": "m
 @lru_cache(maxsize=200_000)
 def normalize(name: str) -> str:
     """The matching key of a name: casefolded, accents and punctuation removed, abbreviations spelled out."""
-    s = (
-        name
-        if name.isascii()
-        else "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    )
-    words = s.casefold().translate(_PUNCT).split()
+    words = strip_accents(name).casefold().translate(_PUNCT).split()
     return " ".join(_WORDS.get(w, w) for w in words)
 
 
