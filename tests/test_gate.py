@@ -2,7 +2,7 @@
 
 Pins live in tests/gate/baseline.json with the sha256 of each gold file. A figure fails when it is below
 its pin by more than max(0.005, 1/n) (half a point, or one record on small sets). To raise pins after an
-improvement: ``eventwire evaluate ../shared/gold --update-baseline`` and commit the file. Lowering a pin
+improvement: ``make pin`` (``python -m tools.gate pin``) and commit the file. Lowering a pin
 needs ``--allow-lower --reason "..."`` (kept in the file's history) and a reason in the commit message.
 See docs/evaluation.md.
 """
@@ -13,16 +13,16 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from tools import gate as gate_mod
 
 from eventwire.config import Config
 from eventwire.evaluate import CodingCache, evaluate, find_gold_files
-from eventwire.evaluate import gate as gate_mod
 
 BASELINE = Path(__file__).parent / "gate" / "baseline.json"
 PINS: dict[str, dict] = gate_mod.load_baseline(BASELINE)["sets"]
 HOW = (
-    "\nIf the drop is intended, re-pin with `eventwire evaluate ../shared/gold --update-baseline "
-    '--allow-lower --reason "..."` and say why in the commit message (docs/evaluation.md).'
+    "\nIf the drop is intended, re-pin with `python -m tools.gate pin --allow-lower --reason "
+    '"..."` and say why in the commit message (docs/evaluation.md).'
 )
 
 pytestmark = pytest.mark.shared
@@ -52,6 +52,4 @@ def test_every_gold_set_is_pinned(shared: Path) -> None:
     has_geo = importlib.util.find_spec("eventwire.evaluate.geo") is not None
     present = {gate_mod.gold_key(p) for p, _ in find_gold_files(shared / "gold", include_geo=has_geo)}
     missing = sorted(present - set(PINS))
-    assert not missing, (
-        f"not pinned in {BASELINE}: {missing}; run `eventwire evaluate ../shared/gold --update-baseline`"
-    )
+    assert not missing, f"not pinned in {BASELINE}: {missing}; run `make pin` (python -m tools.gate pin)"

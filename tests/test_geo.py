@@ -243,3 +243,51 @@ def test_gdelt_columns(gc: Geocoder) -> None:
     )
     assert gc.gdelt_fields(aze, prefix="Actor1Geo_")["Actor1Geo_Type"] == 1
     assert set(gc.gdelt_fields(None).values()) == {None}
+
+
+# --- find_places: the library behind `eventwire places` -------------------------------------------------
+
+
+def test_find_places_streams_articles_in_order_and_passes_skips_on(gc: Geocoder) -> None:
+    from eventwire.geo import find_places
+    from eventwire.types import Article, Skip
+
+    items = [
+        Article(id="a", text="Protesters marched in Ganja on Sunday."),
+        Skip("x.bin", "binary", "not text"),
+        Article(id="b", text="The talks took place in Tashkent."),
+    ]
+    skipped: list[Skip] = []
+    out = list(find_places(items, Config(), on_skip=skipped.append, geocoder=gc))
+    assert [a.id for a, _ in out] == ["a", "b"]
+    assert [p.name for p in out[0][1]] == ["Ganja"] and [p.name for p in out[1][1]] == ["Tashkent"]
+    assert [s.where for s in skipped] == ["x.bin"]
+
+
+def test_find_places_loads_nothing_when_every_input_was_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventwire import nlp as nlp_mod
+    from eventwire.geo import find_places
+    from eventwire.types import Skip
+
+    def boom(config: Config) -> None:
+        raise AssertionError("the model was loaded for nothing")
+
+    monkeypatch.setattr(nlp_mod, "load_model", boom)
+    assert list(find_places([Skip("a", "empty")], Config(), on_skip=lambda s: None)) == []
+
+
+def test_cli_places_jsonl_and_one_line_error(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from eventwire.cli import main
+
+    p = tmp_path / "story.txt"
+    p.write_text("Protesters marched in Ganja on Sunday.", encoding="utf-8")
+    res = CliRunner().invoke(main, ["places", str(p), "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    assert [json.loads(line)["name"] for line in res.stdout.splitlines()] == ["Ganja"]
+    assert "found 1 places in 1 documents" in res.stderr
+    res = CliRunner().invoke(main, ["places", str(tmp_path / "missing.txt")])
+    assert res.exit_code == 1 and "every input was skipped" in res.stderr

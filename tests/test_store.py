@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eventwire.errors import StoreError, StoreLockedError
+from eventwire.run import run_pipeline
 from eventwire.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -34,8 +35,7 @@ from eventwire.store import (
     schema_version,
     upgrade,
 )
-from eventwire.store.backend import open_backend
-from eventwire.store.run import run_pipeline
+from eventwire.store.registry import open_backend
 from eventwire.store.schema import Migration
 from eventwire.types import MODALITIES, Actor, Article, Attribution, Event, Place, Skip
 
@@ -603,7 +603,7 @@ def test_duckdb_readers_share_the_file(tmp_path: Path) -> None:
 RUNNER = """
 import datetime as dt, sys, time
 from eventwire.store import open_store
-from eventwire.store.run import run_pipeline
+from eventwire.run import run_pipeline
 from eventwire.types import Actor, Article, Event
 
 CODES = ["AZEGOV", "ARMGOV", "USAGOV"]

@@ -215,24 +215,6 @@ def code_cmd(
     show_default=True,
     help="Geoparsing: resolve the gold place mentions, or find them too.",
 )
-@click.option(
-    "--baseline",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("tests/gate/baseline.json"),
-    show_default=True,
-    help="The gate's pinned figures.",
-)
-@click.option(
-    "--check",
-    "check_gate",
-    is_flag=True,
-    help="Compare with the baseline; exit 1 when a figure fell below its pin.",
-)
-@click.option("--update-baseline", is_flag=True, help="Pin the measured headline figures in the baseline.")
-@click.option("--allow-lower", is_flag=True, help="With --update-baseline: allow pins to go down.")
-@click.option(
-    "--reason", default=None, help="Why pins go down (required with --allow-lower; kept in history)."
-)
 @config_options
 def evaluate_cmd(
     gold: Path,
@@ -242,21 +224,12 @@ def evaluate_cmd(
     all_figures: bool,
     no_geo: bool,
     geo_mode: str,
-    baseline: Path,
-    check_gate: bool,
-    update_baseline: bool,
-    allow_lower: bool,
-    reason: str | None,
     **kw: Any,
 ) -> None:
     """Score the coder on gold data. GOLD is a gold file or a folder of them (e.g. ../shared/gold)."""
-    from .errors import GateError
     from .evaluate import CodingCache, evaluate, find_gold_files
-    from .evaluate import gate as gate_mod
     from .evaluate.report import print_summary, write_report
 
-    if allow_lower and not update_baseline:
-        raise click.UsageError("--allow-lower only makes sense with --update-baseline")
     config = build_config(**kw)
     targets = find_gold_files(gold, include_geo=not no_geo) if gold.is_dir() else [(gold, gold_format)]
     if gold.is_dir() and not no_geo:
@@ -284,22 +257,35 @@ def evaluate_cmd(
         print_summary(results, all_figures=all_figures)
     if report_path is not None:
         click.echo(f"eventwire: report written to {write_report(results, report_path)}", err=True)
-    if update_baseline:
-        changes = gate_mod.update_baseline(results, baseline, allow_lower=allow_lower, reason=reason)
-        click.echo(f"eventwire: {len(changes)} pin(s) changed in {baseline}", err=True)
-        for c in changes:
-            click.echo(f"  {c}", err=True)
-    if check_gate:
-        rep = gate_mod.check(results, gate_mod.load_baseline(baseline))
-        for line in rep.raisable + rep.unpinned:
-            click.echo(f"eventwire: gate: {line}", err=True)
-        if not rep.ok:
-            raise GateError(f"{len(rep.failures)} figure(s) failed the gate: " + "; ".join(rep.failures))
-        click.echo(f"eventwire: gate passed ({rep.checked} pinned figures checked)", err=True)
+
+
+READER_KEYS = (
+    "input_format",
+    "columns",
+    "pub_date",
+    "source_name",
+    "follow",
+    "as_feed",
+    "languages",
+    "any_language",
+    "no_dedup",
+    "similarity",
+    "min_chars",
+    "max_bytes",
+    "timeout",
+    "retries",
+    "rate_limit",
+    "user_agent",
+    "allow_private",
+    "allow_hosts",
+    "refetch",
+    "boilerplate_files",
+)
+"""The parameters :func:`_reader_options` adds (``ingest`` and ``run`` read sources the same way)."""
 
 
 def _reader_options(f: F) -> F:
-    """How `ingest` and `run` read their sources (the same options, one definition)."""
+    """How `ingest` and `run` read, fetch, extract and deduplicate their sources: one definition."""
     opts = [
         click.option(
             "--input-format",
@@ -327,10 +313,106 @@ def _reader_options(f: F) -> F:
         ),
         click.option("--follow", is_flag=True, help="Fetch and extract the page each feed entry links to."),
         click.option("--feed", "as_feed", is_flag=True, help="Treat URL sources as RSS/Atom feeds."),
+        click.option(
+            "--language",
+            "languages",
+            multiple=True,
+            default=("en",),
+            show_default=True,
+            help="Language to code (ISO 639-1, repeatable); articles in others are kept uncoded, flagged "
+            "skipped_reason=language.",
+        ),
+        click.option("--any-language", is_flag=True, help="Flag no article for its language."),
+        click.option("--no-dedup", is_flag=True, help="Do not detect duplicates."),
+        click.option(
+            "--similarity",
+            type=float,
+            default=0.7,
+            show_default=True,
+            help="Estimated Jaccard similarity (word 5-shingles) from which two articles are duplicates.",
+        ),
+        click.option(
+            "--min-chars", type=int, default=25, show_default=True, help="Shorter texts are skipped as empty."
+        ),
+        click.option(
+            "--max-bytes",
+            default="10M",
+            show_default=True,
+            help="Cap on one document or response (500k, 10M).",
+        ),
+        click.option(
+            "--timeout", type=float, default=20.0, show_default=True, help="Seconds per network operation."
+        ),
+        click.option(
+            "--retries", type=int, default=2, show_default=True, help="Retries on timeouts, 429 and 5xx."
+        ),
+        click.option(
+            "--rate-limit",
+            type=float,
+            default=1.0,
+            show_default=True,
+            help="Minimum seconds between two requests to one host.",
+        ),
+        click.option("--user-agent", default=None, help="User-Agent header for fetching."),
+        click.option(
+            "--allow-private", is_flag=True, help="Allow fetching private, loopback and link-local addresses."
+        ),
+        click.option(
+            "--allow-host",
+            "allow_hosts",
+            multiple=True,
+            metavar="HOST|CIDR",
+            help="Allow one private host or network (e.g. 10.0.0.0/8); repeatable.",
+        ),
+        click.option(
+            "--refetch", is_flag=True, help="Fetch URLs again even if an earlier run ingested them."
+        ),
+        _extra_files(
+            "--boilerplate",
+            "boilerplate_files",
+            "Extra boilerplate line patterns (TSV: kind, regex); repeatable.",
+        ),
     ]
     for opt in reversed(opts):
         f = opt(f)
     return f
+
+
+def _ingest_options(kw: dict[str, Any], **extra: Any) -> Any:
+    """The :class:`~eventwire.ingest.IngestOptions` of the reader options in ``kw`` (removed from it)."""
+    from .ingest import IngestOptions
+    from .ingest.report import parse_size
+
+    r = {k: kw.pop(k) for k in READER_KEYS}
+    fields = []
+    for col in r["columns"]:
+        name, sep, column = col.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise click.BadParameter(f"{col!r}: use FIELD=NAME, e.g. text=body", param_hint="--column")
+        fields.append((name.strip(), column.strip()))
+    if r["user_agent"]:
+        extra["user_agent"] = r["user_agent"]
+    return IngestOptions(
+        input_format=r["input_format"],
+        fields=tuple(fields),
+        date=_parse_date(r["pub_date"]),
+        source=r["source_name"],
+        follow=r["follow"],
+        as_feed=r["as_feed"],
+        languages=() if r["any_language"] else tuple(lang.lower() for lang in r["languages"]),
+        min_chars=r["min_chars"],
+        dedup=not r["no_dedup"],
+        similarity=r["similarity"],
+        max_bytes=parse_size(r["max_bytes"]),
+        timeout=r["timeout"],
+        retries=r["retries"],
+        rate_limit=r["rate_limit"],
+        allow_private=r["allow_private"],
+        allow_hosts=tuple(r["allow_hosts"]),
+        refetch=r["refetch"],
+        boilerplate_files=tuple(r["boilerplate_files"]),
+        **extra,
+    )
 
 
 @main.command("ingest")
@@ -374,57 +456,6 @@ def _reader_options(f: F) -> F:
     "--rounds", type=int, default=None, help="Stop --watch after this many polls (default: until Ctrl-C)."
 )
 @click.option(
-    "--language",
-    "languages",
-    multiple=True,
-    default=("en",),
-    show_default=True,
-    help="Language to code (ISO 639-1, repeatable); others are kept with skipped_reason=language.",
-)
-@click.option("--any-language", is_flag=True, help="Flag no article for its language.")
-@click.option("--no-dedup", is_flag=True, help="Do not detect duplicates.")
-@click.option(
-    "--similarity",
-    type=float,
-    default=0.7,
-    show_default=True,
-    help="Estimated Jaccard similarity (word 5-shingles) from which two articles are duplicates.",
-)
-@click.option(
-    "--min-chars", type=int, default=25, show_default=True, help="Shorter texts are skipped as empty."
-)
-@click.option(
-    "--max-bytes", default="10M", show_default=True, help="Cap on one document or response (500k, 10M)."
-)
-@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds per network operation.")
-@click.option("--retries", type=int, default=2, show_default=True, help="Retries on timeouts, 429 and 5xx.")
-@click.option(
-    "--rate-limit",
-    type=float,
-    default=1.0,
-    show_default=True,
-    help="Minimum seconds between two requests to one host.",
-)
-@click.option("--user-agent", default=None, help="User-Agent header for fetching.")
-@click.option(
-    "--allow-private", is_flag=True, help="Allow fetching private, loopback and link-local addresses."
-)
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    metavar="HOST|CIDR",
-    help="Allow one private host or network (e.g. 10.0.0.0/8); repeatable.",
-)
-@click.option("--refetch", is_flag=True, help="Fetch URLs again even if an earlier run ingested them.")
-@click.option(
-    "--boilerplate",
-    "boilerplate_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra boilerplate line patterns (TSV: kind, regex); repeatable.",
-)
-@click.option(
     "--skip-log",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -450,76 +481,28 @@ def ingest_cmd(
     output: Path | None,
     state_dir: Path,
     no_state: bool,
-    input_format: str,
-    columns: tuple[str, ...],
-    pub_date: str | None,
-    source_name: str | None,
-    follow: bool,
-    as_feed: bool,
     watch_file: Path | None,
     every: str,
     rounds: int | None,
-    languages: tuple[str, ...],
-    any_language: bool,
-    no_dedup: bool,
-    similarity: float,
-    min_chars: int,
-    max_bytes: str,
-    timeout: float,
-    retries: int,
-    rate_limit: float,
-    user_agent: str | None,
-    allow_private: bool,
-    allow_hosts: tuple[str, ...],
-    refetch: bool,
-    boilerplate_files: tuple[Path, ...],
     skip_log: Path | None,
     commit_every: int,
     as_json: bool,
     verbose: bool,
+    **kw: Any,
 ) -> None:
     """Turn web pages, feeds, WARC archives and corpora into clean, dated, deduplicated articles (JSONL).
 
     SOURCES are files, directories (recursive), globs, URLs, feed URLs or '-' for stdin: .html .txt .jsonl
     .json .csv .warc(.gz) .rss/.atom, optionally .gz/.bz2/.xz/.zst. See docs/ingest.md.
     """
-    from .ingest import IngestOptions, IngestSummary, read_feed_list, write_jsonl
-    from .ingest.report import Progress, parse_duration, parse_size, print_summary
+    from .ingest import IngestSummary, read_feed_list, write_jsonl
+    from .ingest.report import Progress, parse_duration, print_summary
 
     if not sources and watch_file is None:
         raise click.UsageError(
             "give SOURCES to ingest (files, directories, URLs, or - for stdin) or --watch FILE"
         )
-    fields = []
-    for col in columns:
-        name, sep, column = col.partition("=")
-        if not sep or not name.strip() or not column.strip():
-            raise click.BadParameter(f"{col!r}: use FIELD=NAME, e.g. text=body", param_hint="--column")
-        fields.append((name.strip(), column.strip()))
-    kw: dict[str, Any] = {"user_agent": user_agent} if user_agent else {}
-    options = IngestOptions(
-        state_dir=None if no_state else state_dir,
-        input_format=input_format,
-        fields=tuple(fields),
-        date=_parse_date(pub_date),
-        source=source_name,
-        follow=follow,
-        as_feed=as_feed,
-        languages=() if any_language else tuple(lang.lower() for lang in languages),
-        min_chars=min_chars,
-        dedup=not no_dedup,
-        similarity=similarity,
-        max_bytes=parse_size(max_bytes),
-        timeout=timeout,
-        retries=retries,
-        rate_limit=rate_limit,
-        allow_private=allow_private,
-        allow_hosts=allow_hosts,
-        refetch=refetch,
-        commit_every=commit_every,
-        boilerplate_files=boilerplate_files,
-        **kw,
-    )
+    options = _ingest_options(kw, state_dir=None if no_state else state_dir, commit_every=commit_every)
     feeds = list(sources)
     interval = None
     if watch_file is not None:
@@ -740,16 +723,6 @@ def _event_filter(kw: dict[str, Any]) -> Any:
     help="Keep ingest's dedup index and resume state here (SQLite); default: in memory for this run.",
 )
 @_reader_options
-@click.option(
-    "--language",
-    "languages",
-    multiple=True,
-    default=("en",),
-    show_default=True,
-    help="Language to code (ISO 639-1, repeatable); others are stored uncoded.",
-)
-@click.option("--any-language", is_flag=True, help="Code every language.")
-@click.option("--no-dedup", is_flag=True, help="Do not detect duplicate articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every skip on stderr as it happens.")
 @config_options
@@ -760,15 +733,6 @@ def run_cmd(
     recode: bool,
     code_duplicates: bool,
     state_dir: Path | None,
-    input_format: str,
-    columns: tuple[str, ...],
-    pub_date: str | None,
-    source_name: str | None,
-    follow: bool,
-    as_feed: bool,
-    languages: tuple[str, ...],
-    any_language: bool,
-    no_dedup: bool,
     as_json: bool,
     verbose: bool,
     **kw: Any,
@@ -780,30 +744,14 @@ def run_cmd(
     """
     from rich.console import Console
 
-    from .ingest import IngestOptions
+    from .report import RunProgress, print_run_summary
+    from .run import run_sources
     from .store import open_store
-    from .store.console import RunProgress, print_run_summary
-    from .store.run import run_sources
+    from .store.backend import redact
 
     if batch_articles < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch")
-    fields = []
-    for col in columns:
-        name, sep, column = col.partition("=")
-        if not sep or not name.strip() or not column.strip():
-            raise click.BadParameter(f"{col!r}: use FIELD=NAME, e.g. text=body", param_hint="--column")
-        fields.append((name.strip(), column.strip()))
-    options = IngestOptions(
-        state_dir=state_dir,
-        input_format=input_format,
-        fields=tuple(fields),
-        date=_parse_date(pub_date),
-        source=source_name,
-        follow=follow,
-        as_feed=as_feed,
-        languages=() if any_language else tuple(lang.lower() for lang in languages),
-        dedup=not no_dedup,
-    )
+    options = _ingest_options(kw, state_dir=state_dir)
     config = build_config(**kw)
     console = Console(stderr=True)
 
@@ -826,7 +774,7 @@ def run_cmd(
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False))
     else:
-        print_run_summary(stats, db if "://" not in db else store.info().url, console)
+        print_run_summary(stats, redact(db), console)
     if stats.documents == 0 and stats.skipped:
         raise InputError("nothing was read: every input was skipped (see the reasons above)")
 
@@ -1056,29 +1004,23 @@ def places_cmd(
     from rich.console import Console
     from rich.table import Table
 
-    from .geo import Geocoder
-    from .nlp import load_model
+    from .geo import find_places
     from .pipeline import read_inputs
 
     config = Config(model=model, batch_size=batch_size)
     fmt = fmt or _format_default()
     skipped: dict[str, int] = {}
-    articles: list[Article] = []
-    for item in read_inputs(inputs, input_format=input_format, max_chars=config.max_chars):
-        if isinstance(item, Skip):
-            skipped[item.reason] = skipped.get(item.reason, 0) + 1
-            click.echo(f"eventwire: skipped {item.where}: {item.reason} {item.detail}".rstrip(), err=True)
-        else:
-            articles.append(item)
-    if not articles:
-        raise InputError("no place lookup done: every input was skipped (see the reasons above)")
-    nlp = load_model(config)
-    geocoder = Geocoder.load(config)
+
+    def on_skip(item: Skip) -> None:
+        skipped[item.reason] = skipped.get(item.reason, 0) + 1
+        click.echo(f"eventwire: skipped {item.where}: {item.reason} {item.detail}".rstrip(), err=True)
+
     table = Table("doc", "text", "place", "country", "admin1", "precision", "lat", "lon", "geonameid")
-    n_places = 0
-    docs = nlp.pipe((a.text for a in articles), batch_size=config.batch_size)
-    for article, doc in zip(articles, docs, strict=True):
-        for p in geocoder.places(doc, doc_id=article.id, demonyms=demonyms, text=article.text):
+    n_places = n_docs = 0
+    items = read_inputs(inputs, input_format=input_format, max_chars=config.max_chars)
+    for article, places in find_places(items, config, demonyms=demonyms, on_skip=on_skip):
+        n_docs += 1
+        for p in places:
             n_places += 1
             if fmt == "jsonl":
                 sys.stdout.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
@@ -1094,11 +1036,13 @@ def places_cmd(
                     f"{p.lon:.4f}" if p.lon is not None else "-",
                     str(p.geonameid or "-"),
                 )
+    if n_docs == 0:
+        raise InputError("no place lookup done: every input was skipped (see the reasons above)")
     if fmt == "table":
         Console().print(table)
     skips = ", ".join(f"{n} {r}" for r, n in sorted(skipped.items())) or "none"
     Console(stderr=True).print(
-        f"[bold]found[/bold] {n_places} places in {len(articles)} documents; skipped: {skips}"
+        f"[bold]found[/bold] {n_places} places in {n_docs} documents; skipped: {skips}"
     )
 
 

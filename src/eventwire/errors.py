@@ -97,11 +97,6 @@ class ResponseTooLargeError(FetchError):
     reason = "too-large"
 
 
-class GateError(EventwireError):
-    """The accuracy gate refused: a figure fell below its pin, a gold file changed, or a pin would be
-    lowered without ``--allow-lower`` and a reason."""
-
-
 class UntranslatablePattern(DictionaryError):
     """A PETRARCH verb-dictionary pattern has no dependency-constraint equivalent (the message is the reason);
     the importer counts and skips such patterns, it never fails a file for them."""

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -32,8 +31,7 @@ from .store import EventFilter, Store
 from .store.backend import chunked
 from .store.countries import lookup
 from .store.merge import place_rank
-from .store.schema import arrow_schema
-from .store.store import typed_table
+from .store.store import TABLE_FILES
 
 FORMATS = ("gdelt", "plover", "parquet", "csv", "jsonl")
 
@@ -150,25 +148,6 @@ def export(
 
 
 # --- shared helpers ---------------------------------------------------------------------------------------
-
-
-def _merged_ids(store: Store, where: EventFilter) -> list[int]:
-    cond, params = where.where("events")
-    return [
-        r[0]
-        for r in store.backend.fetchall(
-            f"SELECT merged_id FROM merged_events WHERE {cond} ORDER BY event_date, merged_id", params
-        )
-    ]
-
-
-def _by_ids(store: Store, sql: str, ids: Sequence[int], name: str) -> pa.Table:
-    """Run ``sql`` (with ``{ids}`` standing for a one-column table of merged ids) over ``ids``."""
-    parts = []
-    for part in chunked(list(ids), 200_000):
-        with store.backend.temp_table(name, pa.table({"id": pa.array(part, pa.int64())})) as t:
-            parts.append(store.backend.fetch_arrow(sql.format(ids=t)))
-    return pa.concat_tables(parts, promote_options="permissive") if parts else pa.table({})
 
 
 def _write_delimited(table: pa.Table, path: Path) -> None:
@@ -311,23 +290,9 @@ def gdelt_events(events: pa.Table) -> pa.Table:
     return _gdelt_table(cols, GDELT_EVENT_TYPES)
 
 
-_GDELT_MENTIONS_SQL = """
-SELECT m.merged_id, e.added_at, m.event_id, m.sentence_index, m.event_start, m.confidence, m.modality,
-       a.article_id, a.url, a.source, a.fetched_at, a.pub_date, a.stored_at, a.text_length,
-       m.sentence_start, length(m.sentence) AS sentence_length,
-       a1.start_char AS actor_start, a2.start_char AS recipient_start
-FROM mentions m
-JOIN merged_events e ON e.merged_id = m.merged_id
-JOIN articles a ON a.article_id = m.article_id
-LEFT JOIN actors a1 ON a1.event_id = m.event_id AND a1.slot = 'actor' AND a1.position = 0
-LEFT JOIN actors a2 ON a2.event_id = m.event_id AND a2.slot = 'recipient' AND a2.position = 0
-WHERE m.merged_id IN ({ids})
-ORDER BY m.merged_id, m.event_id
-"""
-
-
 def gdelt_mentions(rows: pa.Table) -> pa.Table:
-    """Mention rows (from the query above) as the 16-column GDELT 2.0 mentions table."""
+    """Mention rows (:meth:`Store.mention_evidence <eventwire.store.Store.mention_evidence>`) as the
+    16-column GDELT 2.0 mentions table."""
     r = {c: rows.column(c).to_pylist() for c in rows.column_names}
     n = rows.num_rows
     seen = [
@@ -369,12 +334,6 @@ def gdelt_mentions(rows: pa.Table) -> pa.Table:
     return _gdelt_table(cols, GDELT_MENTION_TYPES)
 
 
-def _subquery(where: EventFilter) -> tuple[str, list[Any]]:
-    """The selected merged ids as a subquery (the filter runs in the database, no ids travel)."""
-    cond, params = where.where("events")
-    return f"SELECT merged_id FROM merged_events WHERE {cond}", params
-
-
 def export_gdelt(
     store: Store, folder: Path, where: EventFilter, *, prefix: str = "eventwire"
 ) -> ExportResult:
@@ -392,15 +351,8 @@ def export_gdelt(
                 f"left out {left} merged events whose modality is not asserted/reported "
                 "(negated, future, ...); pass --modality to choose"
             )
-    cond, params = chosen.where("events")
-    events = typed_table(
-        store.backend.fetch_arrow(
-            f"SELECT * FROM merged_events WHERE {cond} ORDER BY event_date, merged_id", params
-        ),
-        "merged_events",
-    )
-    sub, params = _subquery(chosen)
-    mentions = store.backend.fetch_arrow(_GDELT_MENTIONS_SQL.format(ids=sub), params)
+    events = store.events(chosen)
+    mentions = store.mention_evidence(chosen)
     ev_path, mn_path = folder / f"{prefix}.export.CSV", folder / f"{prefix}.mentions.CSV"
     some = events.num_rows > 0
     _write_delimited(gdelt_events(events) if some else _empty(GDELT_EVENT_TYPES), ev_path)
@@ -429,71 +381,17 @@ def _empty(types: dict[str, str]) -> pa.Table:
 
 # --- Parquet / CSV ------------------------------------------------------------------------------------
 
-EXPORT_TABLES = {
-    "events": "merged_events",
-    "mentions": "mentions",
-    "actors": "actors",
-    "articles": "articles",
-}
+EXPORT_TABLES = TABLE_FILES
 """The files of a Parquet or CSV export and the store table each holds (articles without their text)."""
 
 
-def _columns(table: str, fmt: str) -> tuple[str, pa.Schema]:
-    """The select list of an exported table (CSV: lists joined with ``|``, booleans as true/false)."""
-    schema = arrow_schema(table)
-    if table == "articles":
-        schema = schema.remove(schema.get_field_index("text"))
-    cols = []
-    for f in schema:
-        if fmt == "csv" and pa.types.is_list(f.type):
-            cols.append(f"array_to_string({f.name}, '|') AS {f.name}")
-        elif fmt == "csv" and pa.types.is_boolean(f.type):
-            cols.append(f"CASE WHEN {f.name} THEN 'true' WHEN NOT {f.name} THEN 'false' END AS {f.name}")
-        else:
-            cols.append(f.name)
-    return ", ".join(cols), schema
-
-
 def export_tables(store: Store, folder: Path, where: EventFilter, *, fmt: str = "parquet") -> ExportResult:
-    """Write the typed tables ``events``, ``mentions``, ``actors``, ``articles`` as Parquet or CSV files.
-
-    The database writes them itself where it can (DuckDB streams a query into the file).
-    """
+    """Write the typed tables ``events``, ``mentions``, ``actors``, ``articles`` as Parquet or CSV files
+    (:meth:`Store.write_tables <eventwire.store.Store.write_tables>`)."""
     res = ExportResult(fmt)
-    cond, params = where.where("events")
-    if where == EventFilter():  # everything: the whole tables, no join to evaluate
-        chosen = "TRUE"
-        queries = {
-            "events": "FROM merged_events ORDER BY event_date, merged_id",
-            "mentions": "FROM mentions",
-            "actors": "FROM actors",
-            "articles": "FROM articles",
-        }
-    else:  # the selected merged events, their mentions, their mentions' actors and articles
-        chosen = f"merged_id IN (SELECT merged_id FROM merged_events WHERE {cond})"
-        ments = f"SELECT {{col}} FROM mentions WHERE {chosen}"
-        queries = {
-            "events": f"FROM merged_events WHERE {cond} ORDER BY event_date, merged_id",
-            "mentions": f"FROM mentions WHERE {chosen}",
-            "actors": f"FROM actors WHERE event_id IN ({ments.format(col='event_id')})",
-            "articles": f"FROM articles WHERE article_id IN ({ments.format(col='article_id')})",
-        }
-
-    def write(name: str) -> str:
-        cols, schema = _columns(EXPORT_TABLES[name], fmt)
-        path = folder / f"{name}.{fmt}"
-        store.backend.copy_to(
-            f"SELECT {cols} {queries[name]}", params, path, fmt, schema if fmt == "parquet" else None
-        )
-        return str(path)
-
-    # DuckDB writes one file per thread: two at a time keeps both cores busy on the big tables.
-    workers = 2 if store.backend.parallel_copies else 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        res.files = list(pool.map(write, ("mentions", "actors", "events", "articles")))
-    res.files.sort(key=lambda f: list(EXPORT_TABLES).index(Path(f).stem))
+    res.files = store.write_tables(folder, fmt, where)
     res.events = store.count(where)
-    res.mentions = int(store.backend.fetchall(f"SELECT count(*) FROM mentions WHERE {chosen}", params)[0][0])
+    res.mentions = store.count_mentions_of(where)
     return res
 
 
@@ -569,36 +467,14 @@ def plover_records(store: Store, where: EventFilter) -> Iterator[dict[str, Any]]
     """One PLOVER record per selected merged event (streamed, in date order)."""
     from . import __version__ as version
 
-    ids = _merged_ids(store, where)
-    for part in chunked(ids, 20_000):
-        events = _by_ids(
-            store,
-            "SELECT * FROM merged_events WHERE merged_id IN (SELECT id FROM {ids}) "
-            "ORDER BY event_date, merged_id",
-            part,
-            "_ew_p_ids",
-        ).to_pylist()
-        ments = _by_ids(
-            store,
-            "SELECT m.*, a.url, a.source, a.title, a.language, a.pub_date FROM mentions m JOIN "
-            "articles a ON a.article_id = m.article_id WHERE m.merged_id IN (SELECT id FROM {ids}) "
-            "ORDER BY m.merge_date, m.event_id",
-            part,
-            "_ew_p_ids",
-        ).to_pylist()
-        reps = {e["rep_event_id"] for e in events}
+    for part in chunked(store.merged_ids(where), 20_000):
+        events = store.events_by_id(part).to_pylist()
         by_merged: dict[int, list[dict[str, Any]]] = {}
-        for m in ments:
+        for m in store.mentions_of(part).to_pylist():
             by_merged.setdefault(m["merged_id"], []).append(m)
         acts: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        with store.backend.temp_table(
-            "_ew_p_reps", pa.table({"id": pa.array(sorted(reps), pa.string())})
-        ) as t:
-            for a in store.backend.fetch_arrow(
-                f"SELECT * FROM actors WHERE event_id IN (SELECT id FROM {t}) "
-                "ORDER BY event_id, slot, position"
-            ).to_pylist():
-                acts.setdefault(a["event_id"], {}).setdefault(a["slot"], []).append(a)
+        for a in store.actors_of([e["rep_event_id"] for e in events]).to_pylist():
+            acts.setdefault(a["event_id"], {}).setdefault(a["slot"], []).append(a)
         for e in events:
             members = by_merged.get(e["merged_id"], [])
             rep = next(

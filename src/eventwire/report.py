@@ -1,4 +1,4 @@
-"""Human-readable output for the CLI: a rich table of events and a closing run summary."""
+"""Human-readable output for the CLI: a rich table of events, live status lines and closing run summaries."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
 from rich.table import Table
 
 from .types import Actor, Event, Skip
+
+if TYPE_CHECKING:
+    from .run import RunStats
 
 _L = TypeVar("_L", bound="LiveStatus")
 
@@ -106,3 +109,46 @@ class RunSummary:
         console.print(
             f"[bold]coded[/bold] {self.documents} documents, {self.events} events; skipped: {skipped}"
         )
+
+
+class RunProgress(LiveStatus):
+    """A live status line while a run codes and stores (on stderr, only on a terminal)."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        super().__init__(enabled, first="starting (loading the language model)...")
+
+    def update(self, s: RunStats) -> None:
+        if self._live is None:
+            return
+        rate = s.coded / s.elapsed if s.elapsed else 0.0
+        skipped = sum(s.skipped.values())
+        self._live.update(
+            f"[bold]run[/bold] {s.documents} documents read, {s.coded} coded ({rate:.1f}/s), "
+            f"{s.events} events -> "
+            f"{s.merged_new} new merged events, {s.already_stored} already stored, {skipped} skipped"
+        )
+
+
+def print_run_summary(s: RunStats, db: str, console: Any) -> None:
+    """The closing summary of a run: what was read, coded, stored and merged, and what was skipped, why."""
+    console.print(
+        f"eventwire run: {s.documents} documents in {s.elapsed:.1f} s; {s.coded} coded -> {s.events} event "
+        f"mentions -> {s.merged_new} new merged events ({s.merged_updated} updated); "
+        f"{s.already_stored} already "
+        f"stored (not coded again), {s.duplicates} duplicates stored uncoded (counted in their events' "
+        f"num_articles)",
+        markup=False,
+        highlight=False,
+    )
+    console.print(
+        f"database {db}: {s.merged_total} merged events from {s.mentions_total} mentions",
+        markup=False,
+        highlight=False,
+    )
+    if s.skipped:
+        table = Table(title=f"skipped: {sum(s.skipped.values())}", title_justify="left", show_edge=False)
+        table.add_column("reason")
+        table.add_column("count", justify="right")
+        for reason, count in s.skipped.most_common():
+            table.add_row(reason, str(count))
+        console.print(table)

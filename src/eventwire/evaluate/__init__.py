@@ -7,7 +7,8 @@
 Each gold file is read (:mod:`.readers`), its sentences are coded by :class:`eventwire.pipeline.Coder`
 (once per distinct text and configuration), our events are matched to the gold without looking at the
 gold label (:mod:`.scoring`), and every figure carries its count of records scored and skipped.
-:mod:`.report` writes the per-record error report, :mod:`.gate` pins the figures for CI.
+:mod:`.report` writes the per-record error report. (The repository's CI gate pins these figures with
+its own tooling, ``tools/gate.py``; it is not part of the installed package.)
 """
 
 from __future__ import annotations

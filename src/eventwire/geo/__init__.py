@@ -5,10 +5,13 @@
 >>> places = gc.places(doc, doc_id="a1")                   # every place mention in a parsed Doc
 >>> gc.resolve_spans(text, [(0, 10)])                      # resolution of given spans
 >>> gc.event_location(doc, places, trigger_index=5)        # where the event at token 5 happened
+>>> for article, places in find_places(articles, config):  # doctest: +SKIP
+...     ...                                                 # parse and geoparse a stream of articles
 
 See docs/geo.md for the method and the measured figures.
 """
 
+from .find import find_places
 from .gazetteer import Entry, Gazetteer, build_index, cache_dir, haversine_km
 from .geocoder import Geocoder, is_demonym
 from .locate import event_location
@@ -24,6 +27,7 @@ __all__ = [
     "cache_dir",
     "event_location",
     "find_dateline",
+    "find_places",
     "haversine_km",
     "is_demonym",
 ]

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from .merge import MergeRule
+from .registry import open_backend
 from .schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 from .store import (
     EventFilter,
@@ -31,6 +32,7 @@ __all__ = [
     "StoreInfo",
     "WriteResult",
     "apply_migrations",
+    "open_backend",
     "open_store",
     "schema_version",
     "upgrade",

@@ -1,4 +1,6 @@
-"""What the store needs from a database, and how a URL picks the backend.
+"""What the store needs from a database (the :class:`Backend` protocol) and helpers both backends share.
+
+Which backend serves a URL is :mod:`eventwire.store.registry`'s business.
 
 Both backends speak the same small protocol: run SQL with ``?`` placeholders, return rows or Arrow
 tables, bulk-insert an Arrow table (DuckDB scans it directly; PostgreSQL takes it through ``COPY``),
@@ -100,18 +102,6 @@ def redact(url: str) -> str:
     creds, host = rest.rsplit("@", 1)
     user = creds.split(":", 1)[0]
     return f"{scheme}://{user}:***@{host}" if ":" in creds else url
-
-
-def open_backend(url: str, *, read_only: bool = False) -> Backend:
-    """Connect to ``url``: a ``postgresql://`` URL, else a DuckDB file path (``:memory:``: scratch)."""
-    if is_postgres_url(url):
-        from .postgres_backend import PostgresBackend
-
-        return PostgresBackend(url, read_only=read_only)
-    from .duckdb_backend import DuckDBBackend
-
-    path = url.removeprefix("duckdb://").removeprefix("duckdb:")
-    return DuckDBBackend(path, read_only=read_only)
 
 
 def chunked(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -1,4 +1,4 @@
-"""What ``eventwire run``, ``query`` and ``db`` show people: live progress, summaries and tables (rich)."""
+"""What ``eventwire query`` and ``db`` show people: tables, rows and the database summary (rich)."""
 
 from __future__ import annotations
 
@@ -7,54 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..report import LiveStatus
-from .run import RunStats
 from .store import StoreInfo
-
-
-class RunProgress(LiveStatus):
-    """A live status line while a run codes and stores (on stderr, only on a terminal)."""
-
-    def __init__(self, enabled: bool = True) -> None:
-        super().__init__(enabled, first="starting (loading the language model)...")
-
-    def update(self, s: RunStats) -> None:
-        if self._live is None:
-            return
-        rate = s.coded / s.elapsed if s.elapsed else 0.0
-        skipped = sum(s.skipped.values())
-        self._live.update(
-            f"[bold]run[/bold] {s.documents} documents read, {s.coded} coded ({rate:.1f}/s), "
-            f"{s.events} events -> "
-            f"{s.merged_new} new merged events, {s.already_stored} already stored, {skipped} skipped"
-        )
-
-
-def print_run_summary(s: RunStats, db: str, console: Any) -> None:
-    """The closing summary of a run: what was read, coded, stored and merged, and what was skipped, why."""
-    from rich.table import Table
-
-    console.print(
-        f"eventwire run: {s.documents} documents in {s.elapsed:.1f} s; {s.coded} coded -> {s.events} event "
-        f"mentions -> {s.merged_new} new merged events ({s.merged_updated} updated); "
-        f"{s.already_stored} already "
-        f"stored (not coded again), {s.duplicates} duplicates stored uncoded (counted in their events' "
-        f"num_articles)",
-        markup=False,
-        highlight=False,
-    )
-    console.print(
-        f"database {db}: {s.merged_total} merged events from {s.mentions_total} mentions",
-        markup=False,
-        highlight=False,
-    )
-    if s.skipped:
-        table = Table(title=f"skipped: {sum(s.skipped.values())}", title_justify="left", show_edge=False)
-        table.add_column("reason")
-        table.add_column("count", justify="right")
-        for reason, count in s.skipped.most_common():
-            table.add_row(reason, str(count))
-        console.print(table)
 
 
 def print_info(info: StoreInfo, console: Any) -> None:

@@ -59,6 +59,11 @@ class DuckDBBackend:
         # Two threads by default: the machines we target are small, and a store runs beside the coder.
         self.con.execute("SET preserve_insertion_order = false")
 
+    @classmethod
+    def from_url(cls, url: str, *, read_only: bool = False) -> DuckDBBackend:
+        """The registry's constructor: a file path, ``:memory:``, or either after ``duckdb:``/``duckdb://``."""
+        return cls(url.removeprefix("duckdb://").removeprefix("duckdb:"), read_only=read_only)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.con.execute(sql, list(params) if params else None)
 

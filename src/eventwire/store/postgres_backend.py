@@ -47,6 +47,11 @@ class PostgresBackend:
                 "user, password and database)"
             ) from None
 
+    @classmethod
+    def from_url(cls, url: str, *, read_only: bool = False) -> PostgresBackend:
+        """The registry's constructor (:mod:`eventwire.store.registry`)."""
+        return cls(url, read_only=read_only)
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.con.execute(_pg_sql(sql, params), list(params) if params else None)
 

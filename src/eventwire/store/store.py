@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import pyarrow as pa
 
 from ..errors import StoreError
 from ..types import Article, Event, Skip
-from .backend import Backend, chunked, open_backend, redact
+from .backend import Backend, chunked, redact
 from .merge import MEMBER_FIELDS, Cluster, MergeRule, assign, summarize
 from .records import (
     actors_table,
@@ -33,6 +34,7 @@ from .records import (
     to_arrow,
     utc_naive,
 )
+from .registry import open_backend
 from .schema import MIGRATIONS, Migration, arrow_schema, columns
 
 _MEMBER_SQL = (
@@ -178,6 +180,51 @@ def apply_migrations(backend: Backend, migrations: Sequence[Migration] = MIGRATI
             )
         done.append(f"{mig.version:04d}_{mig.name}")
     return done
+
+
+TABLE_FILES = {
+    "events": "merged_events",
+    "mentions": "mentions",
+    "actors": "actors",
+    "articles": "articles",
+}
+"""The files :meth:`Store.write_tables` writes and the table each holds (articles without their text)."""
+
+_EVIDENCE_SQL = """
+SELECT m.merged_id, e.added_at, m.event_id, m.sentence_index, m.event_start, m.confidence, m.modality,
+       a.article_id, a.url, a.source, a.fetched_at, a.pub_date, a.stored_at, a.text_length,
+       m.sentence_start, length(m.sentence) AS sentence_length,
+       a1.start_char AS actor_start, a2.start_char AS recipient_start
+FROM mentions m
+JOIN merged_events e ON e.merged_id = m.merged_id
+JOIN articles a ON a.article_id = m.article_id
+LEFT JOIN actors a1 ON a1.event_id = m.event_id AND a1.slot = 'actor' AND a1.position = 0
+LEFT JOIN actors a2 ON a2.event_id = m.event_id AND a2.slot = 'recipient' AND a2.position = 0
+WHERE m.merged_id IN ({ids})
+ORDER BY m.merged_id, m.event_id
+"""
+
+
+def _chosen(where: EventFilter) -> tuple[str, list[Any]]:
+    """The condition on ``mentions`` that selects the mentions of the merged events ``where`` selects."""
+    cond, params = where.where("events")
+    return f"merged_id IN (SELECT merged_id FROM merged_events WHERE {cond})", params
+
+
+def _export_columns(table: str, fmt: str) -> tuple[str, pa.Schema]:
+    """The select list of an exported table (CSV: lists joined with ``|``, booleans as true/false)."""
+    schema = arrow_schema(table)
+    if table == "articles":
+        schema = schema.remove(schema.get_field_index("text"))
+    cols = []
+    for f in schema:
+        if fmt == "csv" and pa.types.is_list(f.type):
+            cols.append(f"array_to_string({f.name}, '|') AS {f.name}")
+        elif fmt == "csv" and pa.types.is_boolean(f.type):
+            cols.append(f"CASE WHEN {f.name} THEN 'true' WHEN NOT {f.name} THEN 'false' END AS {f.name}")
+        else:
+            cols.append(f.name)
+    return ", ".join(cols), schema
 
 
 class Store:
@@ -643,6 +690,111 @@ class Store:
             for ev in self.get_events([r[0] for r in part]):
                 yield ev, merged[ev.event_id]
             after = (part[-1][2], part[-1][0])
+
+    # --- reading for exports --------------------------------------------------------------------------
+
+    def merged_ids(self, where: EventFilter | None = None) -> list[int]:
+        """The ids of the selected merged events, by date."""
+        cond, params = (where or EventFilter()).where("events")
+        sql = f"SELECT merged_id FROM merged_events WHERE {cond} ORDER BY event_date, merged_id"
+        return [r[0] for r in self.backend.fetchall(sql, params)]
+
+    def _by_ids(self, sql: str, ids: Sequence[Any], kind: pa.DataType, known: str) -> pa.Table:
+        """``sql`` (``{ids}``: a one-column table of ids) over ``ids``, typed as the table ``known``."""
+        parts = []
+        for part in chunked(list(ids), _CHUNK):
+            with self.backend.temp_table("_ew_by_ids", pa.table({"id": pa.array(part, kind)})) as t:
+                parts.append(typed_table(self.backend.fetch_arrow(sql.format(ids=t)), known))
+        if not parts:
+            return arrow_schema(known).empty_table()
+        return pa.concat_tables(parts, promote_options="permissive")
+
+    def events_by_id(self, merged_ids: Sequence[int]) -> pa.Table:
+        """These merged events (``merged_events`` rows), by date."""
+        return self._by_ids(
+            "SELECT * FROM merged_events WHERE merged_id IN (SELECT id FROM {ids}) "
+            "ORDER BY event_date, merged_id",
+            merged_ids,
+            pa.int64(),
+            "merged_events",
+        )
+
+    def mentions_of(self, merged_ids: Sequence[int]) -> pa.Table:
+        """The mentions of these merged events, with their article's URL, source, title, language and
+        publication date, by merge date."""
+        table = self._by_ids(
+            "SELECT m.*, a.url, a.source, a.title, a.language, a.pub_date FROM mentions m JOIN "
+            "articles a ON a.article_id = m.article_id WHERE m.merged_id IN (SELECT id FROM {ids}) "
+            "ORDER BY m.merge_date, m.event_id",
+            merged_ids,
+            pa.int64(),
+            "mentions",
+        )
+        return typed_table(table, "articles")
+
+    def actors_of(self, event_ids: Sequence[str]) -> pa.Table:
+        """The actors, recipients and sources of these mentions (``actors`` rows), by mention and slot."""
+        return self._by_ids(
+            "SELECT * FROM actors WHERE event_id IN (SELECT id FROM {ids}) ORDER BY event_id, slot, position",
+            sorted(set(event_ids)),
+            pa.string(),
+            "actors",
+        )
+
+    def mention_evidence(self, where: EventFilter | None = None) -> pa.Table:
+        """One row per mention of the selected merged events, with where its evidence is: the merged
+        event's ``added_at``, the article (``url``, ``source``, ``fetched_at``, ``pub_date``,
+        ``stored_at``, ``text_length``), the sentence (``sentence_start``, ``sentence_length``) and the
+        offsets of the first actor and recipient (``actor_start``, ``recipient_start``); by merged id."""
+        cond, params = (where or EventFilter()).where("events")
+        return self.backend.fetch_arrow(
+            _EVIDENCE_SQL.format(ids=f"SELECT merged_id FROM merged_events WHERE {cond}"), params
+        )
+
+    def count_mentions_of(self, where: EventFilter | None = None) -> int:
+        """How many mentions the selected merged events have."""
+        where = where or EventFilter()
+        chosen, params = ("TRUE", []) if where == EventFilter() else _chosen(where)
+        return int(self.backend.fetchall(f"SELECT count(*) FROM mentions WHERE {chosen}", params)[0][0])
+
+    def write_tables(self, folder: Path, fmt: str, where: EventFilter | None = None) -> list[str]:
+        """Write the selected merged events and what they link to as one file per table of
+        :data:`TABLE_FILES` (``events``, ``mentions``, ``actors``, ``articles`` without their text), in
+        ``parquet`` (typed) or ``csv`` (lists ``|``-joined, booleans ``true``/``false``); returns the paths.
+
+        The database writes the files itself where it can (DuckDB streams a query into a file, two at once).
+        """
+        where = where or EventFilter()
+        cond, params = where.where("events")
+        if where == EventFilter():  # everything: the whole tables, no join to evaluate
+            queries = {
+                "events": "FROM merged_events ORDER BY event_date, merged_id",
+                "mentions": "FROM mentions",
+                "actors": "FROM actors",
+                "articles": "FROM articles",
+            }
+        else:  # the selected merged events, their mentions, their mentions' actors and articles
+            chosen = _chosen(where)[0]
+            ments = f"SELECT {{col}} FROM mentions WHERE {chosen}"
+            queries = {
+                "events": f"FROM merged_events WHERE {cond} ORDER BY event_date, merged_id",
+                "mentions": f"FROM mentions WHERE {chosen}",
+                "actors": f"FROM actors WHERE event_id IN ({ments.format(col='event_id')})",
+                "articles": f"FROM articles WHERE article_id IN ({ments.format(col='article_id')})",
+            }
+
+        def write(name: str) -> str:
+            cols, schema = _export_columns(TABLE_FILES[name], fmt)
+            path = Path(folder) / f"{name}.{fmt}"
+            self.backend.copy_to(
+                f"SELECT {cols} {queries[name]}", params, path, fmt, schema if fmt == "parquet" else None
+            )
+            return str(path)
+
+        workers = 2 if self.backend.parallel_copies else 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            files = list(pool.map(write, ("mentions", "actors", "events", "articles")))
+        return sorted(files, key=lambda f: list(TABLE_FILES).index(Path(f).stem))
 
     def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
         """Stored articles by id (text is "" when the store was opened with ``keep_text=False``)."""

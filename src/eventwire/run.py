@@ -1,9 +1,12 @@
-"""``eventwire run``: ingest -> code -> store -> merge, in one streaming pass.
+"""``eventwire run``: ingest -> code -> store -> merge, in one streaming pass (the top of the house).
 
-Articles flow from :func:`eventwire.ingest.ingest` through :class:`eventwire.pipeline.Coder` into the store
-in batches, one transaction each, merged as they land. A run can be killed at any point: every batch
-either committed or left no trace, and the next run skips articles already stored with the same text
-(``recode`` codes them again, replacing their mentions), so it resumes without duplicates.
+Articles flow from :func:`eventwire.ingest.ingest` through :class:`eventwire.pipeline.Coder` into the
+:class:`~eventwire.store.Store` in batches, one transaction each, merged as they land. This module is the
+only one that knows all three stages; ingest, the coder and the store know nothing of each other.
+
+A run can be killed at any point: every batch either committed or left no trace, and the next run skips
+articles already stored with the same text (``recode`` codes them again, replacing their mentions), so it
+resumes without duplicates.
 """
 
 from __future__ import annotations
@@ -12,14 +15,24 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from ..config import Config
-from ..types import Article, Event, Skip
-from .records import text_sha1
+from .config import Config
+from .ingest import IngestOptions, ingest
 from .store import Store
+from .store.records import text_sha1
+from .types import Article, Event, Skip
 
 DUPLICATE = "duplicate"
+
+
+class ArticleCoder(Protocol):
+    """What a run needs of a coder (:class:`eventwire.pipeline.Coder`): a stream of articles in, the
+    ``(article, events)`` of those it could code out, in order, the others reported to ``on_skip``."""
+
+    def code_articles(
+        self, articles: Iterable[Article], on_skip: Callable[[Skip], None] | None = None
+    ) -> Iterator[tuple[Article, list[Event]]]: ...
 
 
 @dataclass(slots=True)
@@ -66,7 +79,7 @@ class RunStats:
 def run_pipeline(
     items: Iterable[Article | Skip],
     store: Store,
-    coder: Any,
+    coder: ArticleCoder,
     *,
     recode: bool = False,
     code_duplicates: bool = False,
@@ -77,10 +90,10 @@ def run_pipeline(
 ) -> RunStats:
     """Code and store a stream of articles (and :class:`Skip` records, counted by reason).
 
-    ``coder`` is anything with ``code_articles(iterable, on_skip=...)`` yielding ``(article, events)``
-    in order (:class:`eventwire.pipeline.Coder`). Articles flagged by ingest (``skipped_reason``:
-    ``duplicate``, ``language``) are stored uncoded, so merged events still count the copies of their
-    articles (``num_articles``, ``num_sources``); with ``code_duplicates`` duplicates are coded too.
+    ``coder`` codes the articles (:class:`eventwire.pipeline.Coder`, or any :class:`ArticleCoder`).
+    Articles flagged by ingest (``skipped_reason``: ``duplicate``, ``language``) are stored uncoded, so
+    merged events still count the copies of their articles (``num_articles``, ``num_sources``); with
+    ``code_duplicates`` duplicates are coded too.
     """
     stats = RunStats()
     t0 = time.perf_counter()
@@ -172,11 +185,14 @@ def run_sources(
     store: Store,
     config: Config,
     *,
-    ingest_options: Any = None,
+    ingest_options: IngestOptions | None = None,
+    coder: ArticleCoder | None = None,
     **kw: Any,
 ) -> RunStats:
-    """:func:`run_pipeline` over :func:`eventwire.ingest.ingest` of ``sources``, coded with ``config``."""
-    from ..ingest import ingest
-    from ..pipeline import Coder
+    """:func:`run_pipeline` over :func:`eventwire.ingest.ingest` of ``sources``, coded with ``config``
+    (by a :class:`eventwire.pipeline.Coder` built from it unless ``coder`` is given)."""
+    if coder is None:
+        from .pipeline import Coder  # loads spaCy: only when a run starts, never at import
 
-    return run_pipeline(ingest(sources, ingest_options), store, Coder(config), sources=sources, **kw)
+        coder = Coder(config)
+    return run_pipeline(ingest(sources, ingest_options), store, coder, sources=sources, **kw)

@@ -1,9 +1,16 @@
 """The accuracy gate: pinned figures (with the sha256 of each gold file) that CI must not fall below.
 
+Repository tooling, not part of the installed package: ``tests/test_gate.py`` checks the pins in
+``tests/gate/baseline.json`` on every ``make test``, and this module's command line maintains them::
+
+    python -m tools.gate check                     # the same comparison, from the command line
+    python -m tools.gate pin                       # raise the pins after an improvement (make pin)
+    python -m tools.gate pin --allow-lower --reason "..."
+
 A figure fails when it is below its pin by more than :func:`tolerance` (0.5 percentage points, or one
-record's worth on small sets, whichever is larger). Raising pins is a normal commit
-(``eventwire evaluate GOLD --update-baseline``); lowering any pin needs ``--allow-lower --reason "..."``,
-and the reason is kept in the baseline's ``history``. See docs/evaluation.md.
+record's worth on small sets, whichever is larger). Raising pins is a normal commit; lowering any pin needs
+``--allow-lower --reason "..."``, and the reason is kept in the baseline's ``history``. See
+docs/evaluation.md.
 """
 
 from __future__ import annotations
@@ -15,8 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import GateError
-from . import EvaluationResult
+import click
+
+from eventwire.config import Config
+from eventwire.evaluate import CodingCache, EvaluationResult, evaluate, find_gold_files
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = REPO / "tests" / "gate" / "baseline.json"
+"""The repository's pins."""
+GOLD = REPO.parent / "shared" / "gold"
+"""The gold sets (``../shared/gold``, next to the repository)."""
 
 MIN_TOLERANCE = 0.005
 """Half a percentage point: the smallest drop the gate tolerates."""
@@ -25,6 +40,11 @@ EPSILON = 1e-6
 """Pins are stored to six decimals; comparisons allow for that rounding."""
 
 BASELINE_VERSION = 1
+
+
+class GateError(Exception):
+    """The gate refused: a figure fell below its pin, a gold file changed, or a pin would be lowered
+    without ``--allow-lower`` and a reason."""
 
 
 def tolerance(n: int) -> float:
@@ -174,8 +194,8 @@ def update_baseline(
     data["version"] = BASELINE_VERSION
     data["about"] = (
         "Pinned accuracy figures for the CI gate (tests/test_gate.py). A figure fails when below its pin by "
-        "more than max(0.005, 1/n). Raise pins with `eventwire evaluate ../shared/gold --update-baseline`; "
-        "lowering needs --allow-lower --reason. See docs/evaluation.md."
+        "more than max(0.005, 1/n). Raise pins with `make pin` (python -m tools.gate pin); lowering needs "
+        "--allow-lower --reason. See docs/evaluation.md."
     )
     data["sets"] = dict(sorted(data["sets"].items()))
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -185,3 +205,73 @@ def update_baseline(
 
 def _num(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.4f}"
+
+
+# --- command line ----------------------------------------------------------------------------------------
+
+
+def evaluate_gold(gold: Path, *, include_geo: bool = True) -> list[EvaluationResult]:
+    """Score the default coder on every gold file under ``gold`` (one coding cache for all)."""
+    import importlib.util
+
+    targets = find_gold_files(gold, include_geo=include_geo)
+    if include_geo and importlib.util.find_spec("eventwire.evaluate.geo") is None:
+        targets = [(p, f) for p, f in targets if f != "geoparsing"]
+    cache = CodingCache()
+    return [evaluate(path, fmt, Config(), cache=cache) for path, fmt in targets]
+
+
+@click.group()
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=GOLD,
+    show_default=True,
+    help="The folder of gold sets.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=BASELINE,
+    show_default=True,
+    help="The pinned figures.",
+)
+@click.pass_context
+def main(ctx: click.Context, gold: Path, baseline: Path) -> None:
+    """The accuracy gate's pins (repository tooling; see docs/evaluation.md)."""
+    ctx.obj = (gold, baseline)
+
+
+@main.command("check")
+@click.pass_obj
+def check_cmd(obj: tuple[Path, Path]) -> None:
+    """Score every gold set and compare with the pins; exit 1 when a figure fell below its pin."""
+    gold, baseline = obj
+    rep = check(evaluate_gold(gold), load_baseline(baseline))
+    for line in rep.raisable + rep.unpinned:
+        click.echo(f"gate: {line}", err=True)
+    if not rep.ok:
+        for line in rep.failures:
+            click.echo(f"gate: FAILED {line}", err=True)
+        raise click.ClickException(f"{len(rep.failures)} figure(s) failed the gate")
+    click.echo(f"gate passed ({rep.checked} pinned figures checked)", err=True)
+
+
+@main.command("pin")
+@click.option("--allow-lower", is_flag=True, help="Allow pins to go down (needs --reason).")
+@click.option("--reason", default=None, help="Why pins go down (kept in the baseline's history).")
+@click.pass_obj
+def pin_cmd(obj: tuple[Path, Path], allow_lower: bool, reason: str | None) -> None:
+    """Score every gold set and pin its headline figures in the baseline (commit the file)."""
+    gold, baseline = obj
+    try:
+        changes = update_baseline(evaluate_gold(gold), baseline, allow_lower=allow_lower, reason=reason)
+    except GateError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{len(changes)} pin(s) changed in {baseline}", err=True)
+    for c in changes:
+        click.echo(f"  {c}", err=True)
+
+
+if __name__ == "__main__":
+    main()
