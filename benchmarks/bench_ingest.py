@@ -37,6 +37,7 @@ from eventwire.config import Config
 from eventwire.ingest import IngestOptions, IngestSummary, ingest
 from eventwire.ingest.dedup import Deduplicator, SqliteDedupIndex
 from eventwire.ingest.extract import Boilerplate, decode, extract_html
+from eventwire.nlp import load_model
 from eventwire.types import Article
 
 SHARED = Path(os.environ.get("EVENTWIRE_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
@@ -231,7 +232,7 @@ def main() -> None:
         with Clock() as t_code:
             n_events = sum(len(ev) for _, ev in coder.code_articles(sample))
         with Clock() as t_spacy:
-            for _ in coder.nlp.pipe((a.text for a in sample), batch_size=64):
+            for _ in load_model(Config()).pipe((a.text for a in sample), batch_size=64):
                 pass
 
     chars = sum(len(a.text) for a in sample)

@@ -723,18 +723,25 @@ def _dateparser_fallback(norm: str, pub: dt.date | None, tense: str | None) -> R
 # Finding mentions in a parse
 # --------------------------------------------------------------------------------------------------
 
-_CACHE_KEY = "eventwire.dates.candidates"
 _DROP_RULES = frozenset({"not-a-date", "unrecognised", "dateparser.rejected"})
 _SCANNER_ONLY = ("weekday", "relative-day")
 
 
 def _candidates(doc: Doc) -> list[tuple[int, int, str]]:
+    """The document's date expressions: those the ``eventwire_dates`` component found (``Doc._.ew_dates``),
+    else found now and kept there (so ``doc.ents`` must be final by then)."""
+    from .components import register_extensions
+
+    register_extensions()
+    found: list[tuple[int, int, str]] | None = doc._.ew_dates
+    if found is None:
+        found = doc._.ew_dates = find_candidates(doc)
+    return found
+
+
+def find_candidates(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, text) of every date expression in ``doc``: our scanner's matches plus the NER DATE
-    entities it missed (ages and durations dropped). Computed once per document and kept in
-    ``doc.user_data`` under ``"eventwire.dates.candidates"`` (so ``doc.ents`` must be final by then)."""
-    cached = doc.user_data.get(_CACHE_KEY)
-    if cached is not None:
-        return cached
+    entities it missed (ages and durations dropped)."""
     text = doc.text
     spans: list[tuple[int, int, str]] = []
     for m in _scanner().finditer(text):
@@ -757,7 +764,6 @@ def _candidates(doc: Doc) -> list[tuple[int, int, str]]:
         if rule not in _DROP_RULES and not rule.startswith(_SCANNER_ONLY):
             spans.append((s, e, text[s:e]))
     spans.sort()
-    doc.user_data[_CACHE_KEY] = spans
     return spans
 
 

