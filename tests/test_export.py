@@ -354,6 +354,14 @@ def test_cli_run_query_export_db(tmp_path: Path) -> None:
     assert out.exit_code == 0 and "into 1 events" in out.output
     out = runner.invoke(main, ["query", "--db", str(tmp_path / "missing.duckdb")])
     assert out.exit_code == 1 and out.output.startswith("eventwire: error: no event database")
+    for args, n in ((["--place", "baku"], 1), (["--bbox", "49,40,50,41"], 1), (["--bbox", "0,0,1,1"], 0),
+                    (["--text", '"Sentence 0"'], 1), (["--text", "nowhere"], 0)):  # fmt: skip
+        out = runner.invoke(main, ["query", "--db", db, "--format", "jsonl", *args])
+        assert out.exit_code == 0 and len(out.output.splitlines()) == n, (args, out.output)
+    out = runner.invoke(main, ["query", "--db", db, "--bbox", "49,41,50,40"])
+    assert out.exit_code == 1 and "south <= north" in out.output
+    out = runner.invoke(main, ["export", "--db", db, "--format", "jsonl", "--bbox", "nonsense"])
+    assert out.exit_code == 2 and "west,south,east,north" in out.output
 
 
 @pytest.mark.slow

@@ -679,6 +679,23 @@ def _filter_options(f: F) -> F:
             multiple=True,
             help="asserted, reported, negated, future, ...; repeatable.",
         ),
+        click.option(
+            "--place",
+            "places",
+            multiple=True,
+            help="Where it happened: GeoNames id, place name or ISO alpha-3 country; repeatable.",
+        ),
+        click.option(
+            "--bbox",
+            default=None,
+            metavar="W,S,E,N",
+            help="Events located in this box (degrees: west,south,east,north).",
+        ),
+        click.option(
+            "--text",
+            default=None,
+            help='Words (or "a phrase") that must all appear in the evidence sentence.',
+        ),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -696,7 +713,24 @@ def _event_filter(kw: dict[str, Any]) -> Any:
         type=tuple(kw.pop("types", ())),
         quad=tuple(kw.pop("quads", ())),
         modality=tuple(kw.pop("modalities", ())),
-    )
+        place=tuple(kw.pop("places", ())),
+        bbox=_parse_bbox(kw.pop("bbox", None)),
+        text=kw.pop("text", None),
+    ).check()
+
+
+def _parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    parts = value.split(",")
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a box: give west,south,east,north in degrees (e.g. 44,38,51,42)",
+            param_hint="--bbox",
+        ) from None
+    return west, south, east, north
 
 
 @main.command("run")

@@ -51,6 +51,10 @@ class StoreError(EventwireError):
     """The event store failed: cannot open, schema too new, or a write failed."""
 
 
+class QueryTimeoutError(StoreError):
+    """A query ran longer than the statement timeout and was stopped (nothing was changed)."""
+
+
 class StoreLockedError(StoreError):
     """Another process holds the DuckDB file for writing (DuckDB allows one writer at a time)."""
 

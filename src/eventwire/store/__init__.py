@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from .browse import BY, LEVELS, MAX_PAGE, PERIODS, Page
 from .merge import MergeRule
 from .registry import open_backend
 from .schema import MIGRATIONS, SCHEMA_VERSION, TABLES
@@ -23,11 +24,16 @@ from .store import (
 )
 
 __all__ = [
+    "BY",
+    "LEVELS",
+    "MAX_PAGE",
     "MIGRATIONS",
+    "PERIODS",
     "SCHEMA_VERSION",
     "TABLES",
     "EventFilter",
     "MergeRule",
+    "Page",
     "Store",
     "StoreInfo",
     "WriteResult",

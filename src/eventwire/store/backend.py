@@ -18,6 +18,11 @@ import pyarrow as pa
 
 from .schema import _ARROW
 
+TIMEOUT_MESSAGE = (
+    "the query ran longer than {seconds:g} s and was stopped: narrow the filter (dates, actors, types) "
+    "or raise the timeout"
+)
+
 
 class Backend(Protocol):
     """A database connection the store runs on (DuckDB file or PostgreSQL server)."""
@@ -70,6 +75,16 @@ class Backend(Protocol):
 
     def table_columns(self, table: str) -> list[str]:
         """The columns a table has in the database (empty if it does not exist)."""
+        ...
+
+    def fork(self) -> Backend:
+        """Another connection to the same database, with the same settings, for another thread (a
+        connection serves one thread at a time). Close it when done; the first connection stays open."""
+        ...
+
+    def set_timeout(self, seconds: float | None) -> None:
+        """Stop every later statement on this connection that runs longer than ``seconds`` (``None``:
+        no limit) with :class:`~eventwire.errors.QueryTimeoutError`."""
         ...
 
     def close(self) -> None:

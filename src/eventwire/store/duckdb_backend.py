@@ -7,6 +7,7 @@ gets :class:`~eventwire.errors.StoreLockedError` naming the holder, instead of D
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import count
@@ -16,7 +17,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ..errors import StoreError, StoreLockedError
+from ..errors import QueryTimeoutError, StoreError, StoreLockedError
+from .backend import TIMEOUT_MESSAGE
 
 _LOCK_RE = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 _temp_names = count()
@@ -31,6 +33,7 @@ class DuckDBBackend:
     def __init__(self, path: str, *, read_only: bool = False) -> None:
         self.url = path
         self.read_only = read_only
+        self.timeout: float | None = None
         if path != ":memory:":
             p = Path(path)
             if read_only and not p.exists():
@@ -64,18 +67,38 @@ class DuckDBBackend:
         """The registry's constructor: a file path, ``:memory:``, or either after ``duckdb:``/``duckdb://``."""
         return cls(url.removeprefix("duckdb://").removeprefix("duckdb:"), read_only=read_only)
 
+    @contextmanager
+    def _deadline(self) -> Iterator[None]:
+        """Interrupt the statement run in the block when it outlives the timeout (DuckDB has no
+        statement timeout setting; an interrupt that comes after the statement finished is harmless)."""
+        if not self.timeout:
+            yield
+            return
+        timer = threading.Timer(self.timeout, self.con.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        except duckdb.InterruptException:
+            raise QueryTimeoutError(TIMEOUT_MESSAGE.format(seconds=self.timeout)) from None
+        finally:
+            timer.cancel()
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.con.execute(sql, list(params) if params else None)
+        with self._deadline():
+            self.con.execute(sql, list(params) if params else None)
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, list(params) if params else None).fetchall()
+        with self._deadline():
+            return self.con.execute(sql, list(params) if params else None).fetchall()
 
     def fetch_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
-        rel = self.con.sql(sql, params=list(params) if params else None)
-        if rel is None:  # a statement that returns nothing
-            return pa.table({})
-        to_arrow = getattr(rel, "to_arrow_table", None) or rel.arrow
-        table: pa.Table = to_arrow()
+        with self._deadline():
+            rel = self.con.sql(sql, params=list(params) if params else None)
+            if rel is None:  # a statement that returns nothing
+                return pa.table({})
+            to_arrow = getattr(rel, "to_arrow_table", None) or rel.arrow
+            table: pa.Table = to_arrow()
         return table
 
     def insert_arrow(self, table: str, data: pa.Table) -> None:
@@ -131,6 +154,15 @@ class DuckDBBackend:
             [table],
         ).fetchall()
         return [r[0] for r in rows]
+
+    def fork(self) -> DuckDBBackend:
+        other = object.__new__(DuckDBBackend)
+        other.url, other.read_only, other.timeout = self.url, self.read_only, self.timeout
+        other.con = self.con.cursor()  # a new connection to the same open database (and its lock)
+        return other
+
+    def set_timeout(self, seconds: float | None) -> None:
+        self.timeout = seconds
 
     def close(self) -> None:
         self.con.close()

@@ -17,8 +17,8 @@ import psycopg.sql
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..errors import StoreError
-from .backend import logical_of_arrow, redact
+from ..errors import QueryTimeoutError, StoreError
+from .backend import TIMEOUT_MESSAGE, logical_of_arrow, redact
 from .schema import ddl_type
 
 WRITE_LOCK_KEY = 0x6576_7477_6972_65  # "evtwire": the advisory lock every eventwire writer takes
@@ -37,6 +37,7 @@ class PostgresBackend:
     def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         self.read_only = read_only
+        self.timeout: float | None = None
         try:
             self.con = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as e:
@@ -52,16 +53,26 @@ class PostgresBackend:
         """The registry's constructor (:mod:`eventwire.store.registry`)."""
         return cls(url, read_only=read_only)
 
+    @contextmanager
+    def _deadline(self) -> Iterator[None]:
+        try:
+            yield
+        except psycopg.errors.QueryCanceled:
+            if self.timeout is None:
+                raise
+            raise QueryTimeoutError(TIMEOUT_MESSAGE.format(seconds=self.timeout)) from None
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.con.execute(_pg_sql(sql, params), list(params) if params else None)
+        with self._deadline():
+            self.con.execute(_pg_sql(sql, params), list(params) if params else None)
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.con.cursor() as cur:
+        with self._deadline(), self.con.cursor() as cur:
             cur.execute(_pg_sql(sql, params), list(params) if params else None)
             return cur.fetchall() if cur.description else []
 
     def fetch_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
-        with self.con.cursor() as cur:
+        with self._deadline(), self.con.cursor() as cur:
             cur.execute(_pg_sql(sql, params), list(params) if params else None)
             names = [d.name for d in cur.description or ()]
             rows = cur.fetchall()
@@ -126,6 +137,16 @@ class PostgresBackend:
             [table],
         )
         return [r[0] for r in rows]
+
+    def fork(self) -> PostgresBackend:
+        other = PostgresBackend(self.url, read_only=self.read_only)
+        other.set_timeout(self.timeout)
+        return other
+
+    def set_timeout(self, seconds: float | None) -> None:
+        ms = 0 if not seconds else max(1, int(seconds * 1000))  # 0: no limit
+        self.con.execute(f"SET statement_timeout = {ms}")
+        self.timeout = seconds
 
     def close(self) -> None:
         self.con.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -19,9 +21,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from ..errors import StoreError
-from ..types import Article, Event, Skip
+from ..errors import InputError, StoreError
+from ..types import MODALITIES, Article, Event, Skip
 from .backend import Backend, chunked, redact
+from .browse import Browse
 from .merge import MEMBER_FIELDS, Cluster, MergeRule, assign, summarize
 from .records import (
     actors_table,
@@ -56,7 +59,10 @@ class EventFilter:
 
     ``actor`` matches CAMEO code prefixes on either side (``AZE`` matches ``AZEGOV``); ``country``
     matches the actor's or recipient's country; ``type`` is a PLOVER type (``CONSULT``) or a CAMEO code
-    prefix (``04``, ``042``); dates bound the event date (inclusive).
+    prefix (``04``, ``042``); dates bound the event date (inclusive). ``place`` matches where the event
+    happened: a GeoNames id, a place name (any case) or the place's country (ISO alpha-3); ``bbox`` is
+    ``(west, south, east, north)`` in degrees (``west > east`` crosses the antimeridian); ``text`` is
+    words (or ``"quoted phrases"``) that must all appear, in any case, in the sentence of one mention.
     """
 
     since: dt.date | None = None
@@ -66,6 +72,9 @@ class EventFilter:
     type: tuple[str, ...] = ()
     quad: tuple[int, ...] = ()
     modality: tuple[str, ...] = ()
+    place: tuple[str, ...] = ()
+    bbox: tuple[float, float, float, float] | None = None
+    text: str | None = None
 
     def where(self, level: str = "events", alias: str = "") -> tuple[str, list[Any]]:
         """The SQL condition (``?`` placeholders) and its parameters, for ``events`` or ``mentions``."""
@@ -103,7 +112,108 @@ class EventFilter:
         if self.modality:
             conds.append(f"{p}modality IN ({', '.join('?' for _ in self.modality)})")
             params += list(self.modality)
+        if self.place:
+            parts = []
+            for pl in self.place:
+                if pl.strip().isdigit():
+                    parts.append(f"{p}loc_geonameid = ?")
+                    params.append(int(pl))
+                else:
+                    parts.append(f"(lower({p}loc_name) = ? OR {p}loc_country = ?)")
+                    params += [pl.strip().lower(), pl.strip().upper()]
+            conds.append("(" + " OR ".join(parts) + ")")
+        if self.bbox is not None:
+            west, south, east, north = self.bbox
+            conds.append(f"{p}loc_lat BETWEEN ? AND ?")
+            params += [south, north]
+            if west <= east:
+                conds.append(f"{p}loc_lon BETWEEN ? AND ?")
+                params += [west, east]
+            else:  # across the antimeridian
+                conds.append(f"({p}loc_lon >= ? OR {p}loc_lon <= ?)")
+                params += [west, east]
+        terms = text_terms(self.text)
+        if terms:
+            said = " AND ".join("lower(sentence) LIKE ? ESCAPE '!'" for _ in terms)
+            params += [f"%{like_escape(t.lower())}%" for t in terms]
+            if level == "events":
+                conds.append(f"{p}merged_id IN (SELECT merged_id FROM mentions WHERE {said})")
+            else:
+                conds.append(said.replace("lower(sentence)", f"lower({p}sentence)"))
         return (" AND ".join(conds) or "TRUE"), params
+
+    def problems(self) -> list[str]:
+        """What is wrong with this filter, each with what to do (empty when it can be run)."""
+        out: list[str] = []
+        if self.since and self.until and self.since > self.until:
+            out.append(f"since ({self.since}) is after until ({self.until}): swap them")
+        for q in self.quad:
+            if q not in (1, 2, 3, 4):
+                out.append(
+                    f"quad class {q} does not exist: use 1 (verbal cooperation) to 4 (material conflict)"
+                )
+        for m in self.modality:
+            if m not in MODALITIES:
+                out.append(f"unknown modality {m!r}: use one of {', '.join(MODALITIES)}")
+        for t in self.type:
+            if not (_TYPE_RE.match(t) or (t.isdigit() and 1 <= len(t) <= 4)):
+                out.append(f"{t!r} is not a PLOVER type (CONSULT) or a CAMEO code prefix (04, 042)")
+        for a in self.actor:
+            if not _ACTOR_RE.match(a):
+                out.append(f"{a!r} is not a CAMEO actor code or prefix (letters, digits, '-'; e.g. AZEGOV)")
+        for pl in self.place:
+            if not pl.strip() or len(pl) > 200:
+                out.append(f"place {pl!r} must be a GeoNames id, a place name or an ISO alpha-3 country")
+        if self.bbox is not None:
+            west, south, east, north = self.bbox
+            if not all(math.isfinite(v) for v in self.bbox):
+                out.append("bbox values must be finite numbers: west,south,east,north in degrees")
+            elif not (-180 <= west <= 180 and -180 <= east <= 180):
+                out.append(f"bbox longitudes must be within -180..180 (got {west:g}, {east:g})")
+            elif not (-90 <= south <= north <= 90):
+                out.append(
+                    f"bbox latitudes must be within -90..90 with south <= north (got {south:g}, {north:g})"
+                )
+        if self.text is not None:
+            terms = text_terms(self.text)
+            if not terms:
+                out.append('text search is empty: give words or "a phrase" to find in the evidence')
+            elif len(self.text) > MAX_TEXT_QUERY or len(terms) > MAX_TEXT_TERMS:
+                out.append(
+                    f"text search is too long: at most {MAX_TEXT_TERMS} words or phrases, "
+                    f"{MAX_TEXT_QUERY} characters"
+                )
+        return out
+
+    def check(self) -> EventFilter:
+        """This filter, or :class:`~eventwire.errors.InputError` saying everything that is wrong with it."""
+        problems = self.problems()
+        if problems:
+            raise InputError("; ".join(problems))
+        return self
+
+
+MAX_TEXT_QUERY = 200
+MAX_TEXT_TERMS = 8
+_TYPE_RE = re.compile(r"^[A-Za-z_]{2,24}$")
+_ACTOR_RE = re.compile(r"^[A-Za-z0-9-]{1,24}$")
+_TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def text_terms(text: str | None) -> list[str]:
+    """The words and ``"quoted phrases"`` of a text search (blanks and empty quotes dropped)."""
+    if not text:
+        return []
+    return [
+        t
+        for t in (m.group(1) if m.group(1) is not None else m.group(2) for m in _TERM_RE.finditer(text))
+        if t.strip()
+    ]
+
+
+def like_escape(s: str) -> str:
+    """``s`` with LIKE's wildcards escaped (escape character ``!``)."""
+    return s.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 @dataclass(slots=True)
@@ -227,7 +337,7 @@ def _export_columns(table: str, fmt: str) -> tuple[str, pa.Schema]:
     return ", ".join(cols), schema
 
 
-class Store:
+class Store(Browse):
     """An open event database. Use :func:`open_store`; close it (or use ``with``) to release it."""
 
     def __init__(self, backend: Backend, *, rule: MergeRule | None = None, keep_text: bool = True) -> None:
@@ -257,6 +367,16 @@ class Store:
     def close(self) -> None:
         """Release the database (for DuckDB, its file lock)."""
         self.backend.close()
+
+    def fork(self) -> Store:
+        """Another :class:`Store` on the same database through its own connection, with the same
+        timeout: one per thread (a server's request workers), since a connection serves one at a time."""
+        return Store(self.backend.fork(), keep_text=self.keep_text)
+
+    def set_timeout(self, seconds: float | None) -> None:
+        """Stop any later query of this store that runs longer than ``seconds``
+        (:class:`~eventwire.errors.QueryTimeoutError`); ``None``: no limit (the default)."""
+        self.backend.set_timeout(seconds)
 
     def __enter__(self) -> Store:
         return self
