@@ -867,7 +867,19 @@ def export_cmd(db: str, fmt: str, out: str | None, prefix: str, as_json: bool, *
     help="List event mentions (one per coded event in one article) instead of merged events.",
 )
 @click.option(
-    "--sql", default=None, help="Run this SQL on the database instead (DuckDB or PostgreSQL dialect)."
+    "--sql",
+    default=None,
+    help="Run this one read-only statement instead (SELECT, WITH, SHOW, EXPLAIN ...; DuckDB or PostgreSQL "
+    "dialect). It cannot write, nor reach files, extensions or other databases.",
+)
+@click.option(
+    "--sql-timeout", type=float, default=60.0, show_default=True, help="Seconds before --sql is stopped."
+)
+@click.option(
+    "--sql-role",
+    envvar="EVENTWIRE_SQL_ROLE",
+    default=None,
+    help="PostgreSQL: run --sql as this (read-only) role [env EVENTWIRE_SQL_ROLE].",
 )
 @click.option(
     "--format",
@@ -877,7 +889,16 @@ def export_cmd(db: str, fmt: str, out: str | None, prefix: str, as_json: bool, *
     help="Output format (default: table on a terminal, else jsonl).",
 )
 @click.option("--limit", type=int, default=None, help="At most this many rows (table default: 50).")
-def query_cmd(db: str, level: str, sql: str | None, fmt: str | None, limit: int | None, **kw: Any) -> None:
+def query_cmd(
+    db: str,
+    level: str,
+    sql: str | None,
+    sql_timeout: float,
+    sql_role: str | None,
+    fmt: str | None,
+    limit: int | None,
+    **kw: Any,
+) -> None:
     """Query stored events with filters, or with --sql. Tables: merged_events, mentions, actors, articles."""
     from rich.console import Console
 
@@ -888,8 +909,8 @@ def query_cmd(db: str, level: str, sql: str | None, fmt: str | None, limit: int 
     fmt = fmt or _format_default()
     if fmt == "table" and limit is None:
         limit = 50
-    with open_store(db, read_only=True) as store:
-        if sql:
+    with open_store(db, read_only=True, sql_timeout=sql_timeout, sql_role=sql_role) as store:
+        if sql is not None:
             table = store.sql(sql)
             total = None
             level = "sql"
@@ -898,7 +919,7 @@ def query_cmd(db: str, level: str, sql: str | None, fmt: str | None, limit: int 
                 store.events(where, limit=limit) if level == "events" else store.mentions(where, limit=limit)
             )
             total = store.count(where, level=level) if fmt == "table" else None
-    if sql and limit is not None:
+    if sql is not None and limit is not None:
         table = table.slice(0, limit)
     if fmt == "table":
         print_table(table, Console(), level=level, total=total)

@@ -9,6 +9,7 @@ expose an Arrow table as a temporary table for joins, and hand out ids from a se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -16,12 +17,15 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
+from ..errors import StoreError
 from .schema import _ARROW
 
 TIMEOUT_MESSAGE = (
     "the query ran longer than {seconds:g} s and was stopped: narrow the filter (dates, actors, types) "
     "or raise the timeout"
 )
+READ_STATEMENTS = ("SELECT", "WITH", "VALUES", "TABLE", "FROM", "SHOW", "DESCRIBE", "SUMMARIZE", "EXPLAIN")
+"""The statements untrusted SQL (``query --sql``) may be: reads only."""
 
 
 class Backend(Protocol):
@@ -87,6 +91,15 @@ class Backend(Protocol):
         no limit) with :class:`~eventwire.errors.QueryTimeoutError`."""
         ...
 
+    def read_query(self, sql: str, *, timeout: float, role: str | None = None) -> pa.Table:
+        """Run one untrusted, read-only statement (``query --sql``) in a sandbox and return its rows.
+
+        One statement of :data:`READ_STATEMENTS`, else :class:`StoreError` before anything runs; stopped
+        after ``timeout`` seconds. PostgreSQL: a read-only transaction (rolled back), as ``role`` when
+        given. DuckDB: a store opened read-only cannot reach files, extensions or other databases.
+        """
+        ...
+
     def close(self) -> None:
         """Release the connection (and, for DuckDB, the file lock)."""
         ...
@@ -123,3 +136,37 @@ def chunked(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     """Consecutive slices of ``items`` of at most ``size``."""
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+_COMMENT = re.compile(r"\s+|--[^\n]*(?:\n|$)|/\*.*?\*/", re.S)
+
+
+def first_keyword(sql: str) -> str:
+    """The statement's first keyword, upper-cased, past comments, blanks and opening parentheses."""
+    pos = 0
+    while pos < len(sql):
+        m = _COMMENT.match(sql, pos)
+        if m and m.end() > pos:
+            pos = m.end()
+        elif sql[pos] == "(":
+            pos += 1
+        else:
+            break
+    m = re.match(r"[A-Za-z_]+", sql[pos:])
+    return m.group(0).upper() if m else ""
+
+
+def refuse_statement(kind: str) -> StoreError:
+    """The error for untrusted SQL that is not one read (nothing ran)."""
+    if not kind:
+        return StoreError("no SQL statement given: pass one SELECT (or WITH, SHOW, EXPLAIN ...) statement")
+    return StoreError(
+        f"refused: --sql runs one read-only statement ({', '.join(READ_STATEMENTS)}), not {kind}; "
+        "nothing was run and the database is unchanged"
+    )
+
+
+def first_line(e: BaseException) -> str:
+    """A driver error's message, on one line."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__

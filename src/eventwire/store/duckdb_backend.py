@@ -18,14 +18,28 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import QueryTimeoutError, StoreError, StoreLockedError
-from .backend import TIMEOUT_MESSAGE
+from .backend import TIMEOUT_MESSAGE, first_line, refuse_statement
+
+SANDBOX: dict[str, object] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+"""How a read-only DuckDB connection is opened: no files, extensions or other databases, and no way to
+change that (``lock_configuration``)."""
 
 _LOCK_RE = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 _temp_names = count()
 
 
 class DuckDBBackend:
-    """A DuckDB database file (or ``:memory:``)."""
+    """A DuckDB database file (or ``:memory:``).
+
+    Opened read-only, the connection is a sandbox (:data:`SANDBOX`): SQL run on it cannot read or write
+    files, install or load extensions, or attach databases. Exports from it write their files through a
+    private scratch database instead.
+    """
 
     dialect = "duckdb"
     parallel_copies = True
@@ -45,8 +59,12 @@ class DuckDBBackend:
                     p.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as e:
                     raise StoreError(f"cannot create {path}: {e.strerror} ({p.parent})") from None
+        # Two threads by default: the machines we target are small, and a store runs beside the coder.
+        config: dict[str, object] = {"preserve_insertion_order": False}
+        if read_only:
+            config.update(SANDBOX)
         try:
-            self.con = duckdb.connect(path, read_only=read_only)
+            self.con = duckdb.connect(path, read_only=read_only, config=config)  # type: ignore[arg-type]
         except duckdb.IOException as e:
             m = _LOCK_RE.search(str(e))
             if m:
@@ -59,8 +77,6 @@ class DuckDBBackend:
             raise StoreError(f"cannot open {path}: {e}") from None
         except duckdb.Error as e:
             raise StoreError(f"cannot open {path} as a DuckDB database: {e}") from None
-        # Two threads by default: the machines we target are small, and a store runs beside the coder.
-        self.con.execute("SET preserve_insertion_order = false")
 
     @classmethod
     def from_url(cls, url: str, *, read_only: bool = False) -> DuckDBBackend:
@@ -135,13 +151,19 @@ class DuckDBBackend:
         self, sql: str, params: Sequence[Any], path: Path, fmt: str, schema: pa.Schema | None = None
     ) -> None:
         cur = self.con.cursor()  # its own connection: several files can be written at once, from threads
+        scratch = None
         try:
             rel = cur.sql(sql, params=list(params) if params else None)
+            if self.read_only:  # the sandbox writes no file: stream the rows to a scratch database that may
+                scratch = duckdb.connect(config={"preserve_insertion_order": True})
+                rel = scratch.from_arrow(rel.to_arrow_reader())
             if fmt == "parquet":
                 rel.write_parquet(str(path), compression="zstd")
             else:
                 rel.write_csv(str(path), header=True)
         finally:
+            if scratch is not None:
+                scratch.close()
             cur.close()
 
     def write_lock(self) -> None:
@@ -163,6 +185,30 @@ class DuckDBBackend:
 
     def set_timeout(self, seconds: float | None) -> None:
         self.timeout = seconds
+
+    def read_query(self, sql: str, *, timeout: float, role: str | None = None) -> pa.Table:
+        del role  # DuckDB has no roles: the read-only sandbox is the connection itself
+        try:
+            statements = self.con.extract_statements(sql)
+        except duckdb.Error as e:
+            raise StoreError(f"the query failed: {first_line(e)}") from None
+        if len(statements) > 1:
+            raise StoreError("refused: --sql runs one statement at a time; nothing was run")
+        kind = statements[0].type.name if statements else ""
+        if kind not in ("SELECT", "EXPLAIN"):
+            raise refuse_statement(kind)
+        timer = threading.Timer(timeout, self.con.interrupt)
+        timer.start()
+        try:
+            return self.fetch_arrow(sql)
+        except duckdb.InterruptException:
+            raise QueryTimeoutError(
+                f"the query ran longer than {timeout:g} s and was stopped (--sql-timeout)"
+            ) from None
+        except duckdb.Error as e:
+            raise StoreError(f"the query failed: {first_line(e)}") from None
+        finally:
+            timer.cancel()
 
     def close(self) -> None:
         self.con.close()

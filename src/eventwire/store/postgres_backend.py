@@ -13,12 +13,21 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.conninfo
 import psycopg.sql
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import QueryTimeoutError, StoreError
-from .backend import TIMEOUT_MESSAGE, logical_of_arrow, redact
+from .backend import (
+    READ_STATEMENTS,
+    TIMEOUT_MESSAGE,
+    first_keyword,
+    first_line,
+    logical_of_arrow,
+    redact,
+    refuse_statement,
+)
 from .schema import ddl_type
 
 WRITE_LOCK_KEY = 0x6576_7477_6972_65  # "evtwire": the advisory lock every eventwire writer takes
@@ -29,7 +38,12 @@ def _pg_sql(sql: str, params: Sequence[Any]) -> str:
 
 
 class PostgresBackend:
-    """A PostgreSQL database given by URL."""
+    """A PostgreSQL database given by URL.
+
+    Opened read-only, every transaction of the session is read-only (``default_transaction_read_only``).
+    Untrusted SQL (:meth:`read_query`) runs one statement (the extended protocol refuses several) in a
+    read-only transaction with a statement timeout, as a read-only role when one is configured.
+    """
 
     dialect = "postgres"
     parallel_copies = False
@@ -39,7 +53,12 @@ class PostgresBackend:
         self.read_only = read_only
         self.timeout: float | None = None
         try:
-            self.con = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            conninfo = url
+            if read_only:
+                options = psycopg.conninfo.conninfo_to_dict(url).get("options") or ""
+                ro = f"{options} -c default_transaction_read_only=on".strip()
+                conninfo = psycopg.conninfo.make_conninfo(url, options=ro)
+            self.con = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
         except psycopg.Error as e:
             msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise StoreError(
@@ -147,6 +166,33 @@ class PostgresBackend:
         ms = 0 if not seconds else max(1, int(seconds * 1000))  # 0: no limit
         self.con.execute(f"SET statement_timeout = {ms}")
         self.timeout = seconds
+
+    def read_query(self, sql: str, *, timeout: float, role: str | None = None) -> pa.Table:
+        kind = first_keyword(sql)
+        if kind not in READ_STATEMENTS:
+            raise refuse_statement(kind)
+        try:
+            with self.con.transaction(force_rollback=True), self.con.cursor() as cur:
+                cur.execute("SET TRANSACTION READ ONLY")
+                cur.execute(f"SET LOCAL statement_timeout = {max(1, int(timeout * 1000))}")
+                if role:
+                    cur.execute(psycopg.sql.SQL("SET LOCAL ROLE {}").format(psycopg.sql.Identifier(role)))
+                cur.execute("SELECT 1")  # a query has run: the transaction can no longer be made read-write
+                cur.execute(sql, prepare=True)  # a prepared statement is one command, never several
+                names = [d.name for d in cur.description or ()]
+                rows = cur.fetchall() if cur.description else []
+        except psycopg.errors.QueryCanceled:
+            raise QueryTimeoutError(
+                f"the query ran longer than {timeout:g} s and was stopped (--sql-timeout)"
+            ) from None
+        except psycopg.errors.SyntaxError as e:
+            if "multiple commands" in str(e):
+                raise StoreError("refused: --sql runs one statement at a time; nothing was run") from None
+            raise StoreError(f"the query failed: {first_line(e)}") from None
+        except psycopg.Error as e:
+            raise StoreError(f"the query failed: {first_line(e)}") from None
+        cols = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        return pa.table({n: pa.array(list(c)) for n, c in zip(names, cols, strict=True)})
 
     def close(self) -> None:
         self.con.close()

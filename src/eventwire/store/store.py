@@ -340,9 +340,19 @@ def _export_columns(table: str, fmt: str) -> tuple[str, pa.Schema]:
 class Store(Browse):
     """An open event database. Use :func:`open_store`; close it (or use ``with``) to release it."""
 
-    def __init__(self, backend: Backend, *, rule: MergeRule | None = None, keep_text: bool = True) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        rule: MergeRule | None = None,
+        keep_text: bool = True,
+        sql_timeout: float = 60.0,
+        sql_role: str | None = None,
+    ) -> None:
         self.backend = backend
         self.keep_text = keep_text
+        self.sql_timeout = sql_timeout
+        self.sql_role = sql_role
         stored = self._stored_rule()
         if stored is not None and rule is not None and rule != stored:
             raise StoreError(
@@ -764,12 +774,18 @@ class Store(Browse):
         """:meth:`mentions` as a pandas DataFrame."""
         return self.mentions(where, limit=limit).to_pandas()
 
-    def sql(self, query: str) -> pa.Table:
-        """Run any SQL on the database (the ``--sql`` passthrough) and return an Arrow table."""
-        try:
-            return self.backend.fetch_arrow(query)
-        except Exception as e:  # noqa: BLE001 - the driver's own error classes differ; the message is what matters
-            raise StoreError(f"the query failed: {str(e).strip().splitlines()[0]}") from None
+    def sql(self, query: str, *, timeout: float | None = None) -> pa.Table:
+        """Run one read-only SQL statement (the ``--sql`` passthrough) and return an Arrow table.
+
+        Anything but one read (``SELECT``, ``WITH``, ``SHOW``, ``EXPLAIN`` ...) is refused before it runs;
+        the statement is stopped after ``timeout`` seconds (default: the store's ``sql_timeout``). On
+        PostgreSQL it runs in a read-only transaction, as ``sql_role`` when the store was opened with one.
+        On DuckDB a store opened read-only is a sandbox that cannot reach files, extensions or other
+        databases: open it so (``read_only=True``, as ``eventwire query`` does) to run untrusted SQL.
+        """
+        return self.backend.read_query(
+            query, timeout=self.sql_timeout if timeout is None else timeout, role=self.sql_role
+        )
 
     def get_events(self, event_ids: Sequence[str]) -> list[Event]:
         """The stored events with these ids, rebuilt as :class:`Event` records (in the order asked)."""
@@ -965,9 +981,14 @@ def open_store(
     keep_text: bool = True,
     upgrade: bool = False,
     migrations: Sequence[Migration] = MIGRATIONS,
+    sql_timeout: float = 60.0,
+    sql_role: str | None = None,
 ) -> Store:
     """Open (creating when new) the event database at ``url``: a DuckDB file path or ``postgresql://`` URL.
 
+    ``read_only`` opens it for reading only: a DuckDB file as a sandbox (no file, extension or database
+    reachable from SQL), a PostgreSQL session whose every transaction is read-only. ``sql_timeout`` and
+    ``sql_role`` (a PostgreSQL role with read rights only) govern :meth:`Store.sql`.
     A new database gets the current schema. An existing one with an older schema is refused unless
     ``upgrade`` (``eventwire db upgrade``); one with a newer schema is always refused.
     """
@@ -993,7 +1014,7 @@ def open_store(
             if read_only:
                 raise StoreError(f"{redact(str(url))} needs `eventwire db upgrade` before it can be read")
             apply_migrations(backend, migrations)
-        return Store(backend, rule=rule, keep_text=keep_text)
+        return Store(backend, rule=rule, keep_text=keep_text, sql_timeout=sql_timeout, sql_role=sql_role)
     except BaseException:
         backend.close()
         raise
