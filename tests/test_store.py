@@ -6,12 +6,14 @@ PostgreSQL half skips with a reason when ``EVENTWIRE_TEST_PG_URL`` is unset; ``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -735,4 +737,111 @@ def test_run_pipeline_resumes_recodes_and_counts_skips(db_url: str) -> None:
         assert stats.coded == 2
         runs = s.sql("SELECT status, documents FROM runs ORDER BY run_id").to_pylist()
         assert [r["status"] for r in runs] == ["done"] * 3
+    check_consistent(db_url)
+
+
+# --- ids and text every backend can store; repeated ids; runs that died -------------------------------------
+
+
+def test_unstorable_ids_are_skipped_per_record_and_text_is_made_storable(db_url: str) -> None:
+    """One NUL in an article id used to block every PostgreSQL write of the batch (0 of 301 stored)."""
+    good = [make_article(f"g{i}") for i in range(3)]
+    nul = make_article("bad\x00id")
+    surrogate = make_article("bad\ud800id")
+    dirty = make_article("dirty", title="a\x00b\ud800c")
+    ev = make_event("dirty", 0)
+    ev = dataclasses.replace(ev, sentence="x\x00y\udfffz")
+    with open_store(db_url) as s:
+        res = s.write(
+            [(a, [make_event(a.id, 0)]) for a in good]
+            + [(nul, [make_event(nul.id, 0)]), (surrogate, []), (dirty, [ev])]
+        )
+        assert sorted(k.reason for k in res.skipped) == ["invalid-id", "invalid-id"]
+        assert all("\x00" not in k.where for k in res.skipped)
+        assert res.articles == 4 and res.mentions == 4
+        row = s.get_articles(["dirty"])[0]
+        assert row.title == "a\ufffdb\ufffdc"
+        assert s.get_events(["dirty#0"])[0].sentence == "x\ufffdy\ufffdz"
+        assert s.known_articles(["bad\x00id", "g0"]).keys() == {"g0"}
+    check_consistent(db_url)
+
+
+def test_a_repeated_article_id_in_one_run_is_a_counted_skip(db_url: str) -> None:
+    """The first is kept with its events; the summary says what happened to the second."""
+    first = make_article("same")
+    second = Article(id="same", text="A different text with the same id.", date=dt.date(2024, 5, 8))
+    table = {"same": [make_event("same", 0)], "other": [make_event("other", 0)]}
+    for batch in (1, 10):  # across batches, and within one
+        with fresh_db("duckdb", Path(tempfile.mkdtemp())) as url, open_store(url) as s:
+            stats = run_pipeline(
+                [first, make_article("other"), second], s, ListCoder(table), batch_articles=batch
+            )
+            assert stats.skipped == {"duplicate-id": 1} and stats.coded == 2
+            assert s.get_articles(["same"])[0].text == first.text
+            assert s.count(level="mentions") == 2
+    with open_store(db_url) as s:
+        run_pipeline([first], s, ListCoder(table))
+        stats = run_pipeline([second], s, ListCoder(table))  # a later run: the changed text replaces it
+        assert stats.coded == 1 and not stats.skipped
+        assert s.get_articles(["same"])[0].text == second.text
+
+
+def test_a_run_killed_without_warning_is_marked_interrupted_by_the_next(db_url: str) -> None:
+    proc = _runner(db_url, 120, 0.01)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("batch"):
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with open_store(db_url) as s:
+        assert [r["status"] for r in s.sql("SELECT status FROM runs").to_pylist()] == ["running"]
+    done = _runner(db_url, 10, 0.0)
+    _, err = done.communicate(timeout=120)
+    assert done.returncode == 0, err
+    with open_store(db_url) as s:
+        runs = s.sql("SELECT status FROM runs ORDER BY run_id").to_pylist()
+    assert [r["status"] for r in runs] == ["interrupted", "done"]
+
+
+@pytest.mark.postgres
+def test_a_live_postgres_run_is_not_taken_for_dead() -> None:
+    with pg_schema() as url:
+        proc = _runner(url, 400, 0.02)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("batch"):
+                break
+        with open_store(url) as s:
+            assert s.mark_abandoned_runs() == []
+            alive = s.start_run(["x"])
+            assert s.mark_abandoned_runs() == []  # our own live run is not dead either
+            s.finish_run(alive, status="done", documents=0, events=0, skip_reasons={})
+        proc.kill()
+        proc.wait()
+        with open_store(url) as s:
+            assert len(s.mark_abandoned_runs()) == 1
+
+
+SIGTERM_RUNNER = RUNNER.replace(
+    "with open_store(url) as store:",
+    "from eventwire.cli import _interruptible\nwith _interruptible() as stop, open_store(url) as store:",
+).replace("batch_articles=7,", "batch_articles=7, interrupted=stop,")
+
+
+def test_sigterm_marks_the_run_interrupted(db_url: str) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SIGTERM_RUNNER, db_url, "120", "0.01", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("batch"):
+            break
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    with open_store(db_url) as s:
+        assert [r["status"] for r in s.sql("SELECT status FROM runs").to_pylist()] == ["interrupted"]
     check_consistent(db_url)

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +22,48 @@ from .errors import EventwireError, InputError
 from .types import Article, Event, Skip
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP, raised where the program is so that it ends as after Ctrl-C: state
+    saved, the run marked interrupted, a summary printed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _Stop:
+    """Whether a stopping signal came (a driver may wrap the exception it raised into its own error)."""
+
+    signum: int | None = None
+
+    def __call__(self) -> bool:
+        return self.signum is not None
+
+
+@contextmanager
+def _interruptible() -> Iterator[_Stop]:
+    """Within the block, SIGINT, SIGTERM and SIGHUP raise :class:`Terminated`; any error that follows
+    one (a database driver wraps it into its own) ends the block as that :class:`Terminated`."""
+    import signal
+
+    stop = _Stop()
+
+    def handler(signum: int, frame: object) -> None:
+        stop.signum = signum
+        raise Terminated(signum)
+
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield stop
+    except Exception:
+        if stop.signum is not None:
+            raise Terminated(stop.signum) from None
+        raise
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
 
 
 class _Group(click.Group):
@@ -36,9 +79,9 @@ class _Group(click.Group):
             # `eventwire code ... | head`: the reader left; not an error worth a traceback.
             sys.stderr.close()
             ctx.exit(0)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             click.echo("eventwire: interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(128 + e.signum if isinstance(e, Terminated) else 130)
 
 
 @click.group(cls=_Group)
@@ -510,10 +553,10 @@ def ingest_cmd(
         interval = parse_duration(every)
     summary = IngestSummary()
     skip_fh = open(skip_log, "a", encoding="utf-8") if skip_log else None  # noqa: SIM115 - closed below
-    interrupted = False
+    interrupted: KeyboardInterrupt | None = None
     progress = Progress(enabled=not as_json, verbose=verbose)
     try:
-        with progress:
+        with _interruptible(), progress:
             progress.summary = summary
 
             def on_item(item: Article | Skip) -> None:
@@ -530,8 +573,8 @@ def ingest_cmd(
                 every=interval,
                 rounds=rounds,
             )
-    except KeyboardInterrupt:  # Ctrl-C ends --watch: still say what was done (the state is consistent)
-        interrupted = True
+    except KeyboardInterrupt as e:  # Ctrl-C ends --watch: still say what was done (the state is consistent)
+        interrupted = e
     finally:
         if skip_fh is not None:
             skip_fh.close()
@@ -539,8 +582,8 @@ def ingest_cmd(
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False), err=output is None)
     else:
         print_summary(summary, progress.console)
-    if interrupted:
-        raise KeyboardInterrupt
+    if interrupted is not None:
+        raise interrupted
     nothing = summary.articles == 0 and summary.unchanged == 0 and summary.already_done == 0
     if nothing and summary.skips:
         raise InputError("nothing was ingested: every input was skipped (see the reasons above)")
@@ -793,7 +836,7 @@ def run_cmd(
         if verbose:
             console.print(f"eventwire: skipped {s.where}: {s.reason} {s.detail}".rstrip(), markup=False)
 
-    with open_store(db) as store, RunProgress(enabled=not as_json) as progress:
+    with _interruptible() as stop, open_store(db) as store, RunProgress(enabled=not as_json) as progress:
         stats = run_sources(
             list(sources),
             store,
@@ -804,6 +847,7 @@ def run_cmd(
             batch_articles=batch_articles,
             on_progress=progress.update,
             on_skip=on_skip,
+            interrupted=stop,
         )
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False))

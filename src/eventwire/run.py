@@ -20,10 +20,14 @@ from typing import Any, Protocol
 from .config import Config
 from .ingest import IngestOptions, ingest
 from .store import Store
-from .store.records import text_sha1
+from .store.records import id_problem, printable, text_sha1
 from .types import Article, Event, Skip
 
 DUPLICATE = "duplicate"
+REPEATED_ID = (
+    "this article id came earlier in this run; the first is kept (a later run with a changed text "
+    "replaces it)"
+)
 
 
 class ArticleCoder(Protocol):
@@ -87,30 +91,40 @@ def run_pipeline(
     on_progress: Callable[[RunStats], None] | None = None,
     on_skip: Callable[[Skip], None] | None = None,
     sources: Sequence[str] = (),
+    interrupted: Callable[[], bool] | None = None,
 ) -> RunStats:
     """Code and store a stream of articles (and :class:`Skip` records, counted by reason).
 
     ``coder`` codes the articles (:class:`eventwire.pipeline.Coder`, or any :class:`ArticleCoder`).
     Articles flagged by ingest (``skipped_reason``: ``duplicate``, ``language``) are stored uncoded, so
     merged events still count the copies of their articles (``num_articles``, ``num_sources``); with
-    ``code_duplicates`` duplicates are coded too.
+    ``code_duplicates`` duplicates are coded too. An article id that came earlier in the same run is a
+    ``duplicate-id`` skip (the first is kept; across runs a changed text replaces the stored article), an
+    id no backend can store an ``invalid-id`` skip. The run is recorded ``done``, ``interrupted`` (by
+    ``KeyboardInterrupt``, or any error once ``interrupted()`` says a stopping signal came) or ``failed``.
     """
     stats = RunStats()
     t0 = time.perf_counter()
-    stats.run_id = store.start_run(sources)
+    stats.run_id = run_id = store.start_run(sources)
     uncoded: list[tuple[Article, Sequence[Event]]] = []
     done: list[tuple[Article, Sequence[Event]]] = []
+    pending: set[str] = set()  # ids passed on in this run and not written yet (bounded by what is in flight)
 
     def skip(s: Skip) -> None:
         stats.skip(s)
         if on_skip is not None:
             on_skip(s)
 
+    def coder_skip(s: Skip) -> None:
+        pending.discard(s.where)  # not stored: a later article with this id is not a repeat
+        skip(s)
+
     def flush() -> None:
         batch = done + uncoded
         if not batch:
             return
-        res = store.write(batch, run_id=stats.run_id)
+        res = store.write(batch, run_id=run_id)
+        pending.difference_update(a.id for a, _ in batch)
         for s in res.skipped:
             skip(s)
         stats.events += res.mentions
@@ -137,11 +151,21 @@ def run_pipeline(
         yield from _new(buffer)
 
     def _new(buffer: list[Article]) -> Iterator[Article]:
-        known = {} if recode else store.known_articles([a.id for a in buffer])
+        ids = [a.id for a in buffer]
+        earlier = store.stored_in_run(ids, run_id)
+        known = {} if recode else store.known_articles(ids)
         for a in buffer:
+            problem = id_problem(a.id)
+            if problem is not None:
+                skip(Skip(printable(a.id), "invalid-id", f"the article id {problem}; give it another id"))
+                continue
+            if a.id in earlier or a.id in pending:
+                skip(Skip(printable(a.id), "duplicate-id", REPEATED_ID))
+                continue
             if known.get(a.id) == text_sha1(a.text):
                 stats.already_stored += 1
                 continue
+            pending.add(a.id)
             if a.skipped_reason and not (code_duplicates and a.skipped_reason == DUPLICATE):
                 if a.skipped_reason == DUPLICATE:
                     stats.duplicates += 1
@@ -154,15 +178,19 @@ def run_pipeline(
 
     status = "failed"
     try:
-        for article, events in coder.code_articles(to_code(), on_skip=skip):
+        for article, events in coder.code_articles(to_code(), on_skip=coder_skip):
             stats.coded += 1
             done.append((article, events))
             if len(done) + len(uncoded) >= batch_articles:
                 flush()
         flush()
         status = "done"
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, and SIGTERM/SIGHUP as the CLI turns them into one
         status = "interrupted"
+        raise
+    except Exception:  # a driver may wrap the KeyboardInterrupt raised inside it into its own error
+        if interrupted is not None and interrupted():
+            status = "interrupted"
         raise
     finally:
         stats.elapsed = time.perf_counter() - t0

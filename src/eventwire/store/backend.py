@@ -24,6 +24,7 @@ TIMEOUT_MESSAGE = (
     "the query ran longer than {seconds:g} s and was stopped: narrow the filter (dates, actors, types) "
     "or raise the timeout"
 )
+SQL_TIMEOUT = "the query ran longer than {seconds:g} s and was stopped (raise --sql-timeout to let it run)"
 READ_STATEMENTS = ("SELECT", "WITH", "VALUES", "TABLE", "FROM", "SHOW", "DESCRIBE", "SUMMARIZE", "EXPLAIN")
 """The statements untrusted SQL (``query --sql``) may be: reads only."""
 
@@ -89,6 +90,18 @@ class Backend(Protocol):
     def set_timeout(self, seconds: float | None) -> None:
         """Stop every later statement on this connection that runs longer than ``seconds`` (``None``:
         no limit) with :class:`~eventwire.errors.QueryTimeoutError`."""
+        ...
+
+    def claim_run(self, run_id: int) -> None:
+        """Hold a claim on a live run for as long as this connection lives (see :meth:`run_abandoned`)."""
+        ...
+
+    def release_run(self, run_id: int) -> None:
+        """Give up the claim of :meth:`claim_run` (the run ended)."""
+        ...
+
+    def run_abandoned(self, run_id: int) -> bool:
+        """Whether nobody holds the claim of a run marked running (its process is gone)."""
         ...
 
     def read_query(self, sql: str, *, timeout: float, role: str | None = None) -> pa.Table:

@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import QueryTimeoutError, StoreError, StoreLockedError
-from .backend import TIMEOUT_MESSAGE, first_line, refuse_statement
+from .backend import SQL_TIMEOUT, TIMEOUT_MESSAGE, first_line, refuse_statement
 
 SANDBOX: dict[str, object] = {
     "enable_external_access": False,
@@ -48,6 +48,7 @@ class DuckDBBackend:
         self.url = path
         self.read_only = read_only
         self.timeout: float | None = None
+        self._live_runs: set[int] = set()
         if path != ":memory:":
             p = Path(path)
             if read_only and not p.exists():
@@ -180,11 +181,22 @@ class DuckDBBackend:
     def fork(self) -> DuckDBBackend:
         other = object.__new__(DuckDBBackend)
         other.url, other.read_only, other.timeout = self.url, self.read_only, self.timeout
+        other._live_runs = self._live_runs  # one process, one set of live runs
         other.con = self.con.cursor()  # a new connection to the same open database (and its lock)
         return other
 
     def set_timeout(self, seconds: float | None) -> None:
         self.timeout = seconds
+
+    def claim_run(self, run_id: int) -> None:
+        self._live_runs.add(run_id)
+
+    def release_run(self, run_id: int) -> None:
+        self._live_runs.discard(run_id)
+
+    def run_abandoned(self, run_id: int) -> bool:
+        """The file admits one writing process, this one: a run it is not running is dead."""
+        return run_id not in self._live_runs
 
     def read_query(self, sql: str, *, timeout: float, role: str | None = None) -> pa.Table:
         del role  # DuckDB has no roles: the read-only sandbox is the connection itself

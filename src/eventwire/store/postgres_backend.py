@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from ..errors import QueryTimeoutError, StoreError
 from .backend import (
     READ_STATEMENTS,
+    SQL_TIMEOUT,
     TIMEOUT_MESSAGE,
     first_keyword,
     first_line,
@@ -31,6 +32,7 @@ from .backend import (
 from .schema import ddl_type
 
 WRITE_LOCK_KEY = 0x6576_7477_6972_65  # "evtwire": the advisory lock every eventwire writer takes
+RUN_LOCK_CLASS = 0x6577_7275  # "ewru": with the run id, the session lock a live run holds
 
 
 def _pg_sql(sql: str, params: Sequence[Any]) -> str:
@@ -52,6 +54,7 @@ class PostgresBackend:
         self.url = url
         self.read_only = read_only
         self.timeout: float | None = None
+        self._claims: set[int] = set()
         try:
             conninfo = url
             if read_only:
@@ -166,6 +169,25 @@ class PostgresBackend:
         ms = 0 if not seconds else max(1, int(seconds * 1000))  # 0: no limit
         self.con.execute(f"SET statement_timeout = {ms}")
         self.timeout = seconds
+
+    def claim_run(self, run_id: int) -> None:
+        self.fetchall("SELECT pg_advisory_lock(?, ?)", [RUN_LOCK_CLASS, run_id])
+        self._claims.add(run_id)
+
+    def release_run(self, run_id: int) -> None:
+        if run_id in self._claims:
+            self.fetchall("SELECT pg_advisory_unlock(?, ?)", [RUN_LOCK_CLASS, run_id])
+            self._claims.discard(run_id)
+
+    def run_abandoned(self, run_id: int) -> bool:
+        """The server releases a session's locks when the session ends, however the process died."""
+        if run_id in self._claims:  # ours, alive (an advisory lock is re-entrant within its session)
+            return False
+        rows = self.fetchall("SELECT pg_try_advisory_lock(?, ?)", [RUN_LOCK_CLASS, run_id])
+        if not rows[0][0]:
+            return False
+        self.fetchall("SELECT pg_advisory_unlock(?, ?)", [RUN_LOCK_CLASS, run_id])
+        return True
 
     def read_query(self, sql: str, *, timeout: float, role: str | None = None) -> pa.Table:
         kind = first_keyword(sql)

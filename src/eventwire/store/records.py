@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,32 @@ from ..types import Actor, Article, Attribution, Event, Place
 from .schema import arrow_schema, columns
 
 _NUL = "\x00"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def id_problem(value: str) -> str | None:
+    """Why a string cannot be an id in every backend (PostgreSQL refuses NUL and unpaired surrogates,
+    which are not UTF-8), or None."""
+    if _NUL in value:
+        return "contains NUL (U+0000), which PostgreSQL cannot store"
+    if _SURROGATE.search(value):
+        return "contains an unpaired surrogate (not valid UTF-8)"
+    return None
+
+
+def printable(value: str, limit: int = 80) -> str:
+    """A string as it can be shown in a message: control characters and surrogates escaped, cut short."""
+    shown = value.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _safe_text(v: Any) -> Any:
+    """A value with unpaired surrogates replaced by U+FFFD (one character for one keeps offsets)."""
+    if isinstance(v, str):
+        return _SURROGATE.sub("\ufffd", v)
+    if isinstance(v, list | tuple):
+        return [_safe_text(x) for x in v]
+    return v
 
 
 def actor_code(a: Actor) -> str | None:
@@ -84,15 +111,22 @@ _TEXT = pa.string()
 def table_from_columns(table: str, cols: dict[str, Sequence[Any]]) -> pa.Table:
     """An Arrow table with ``table``'s schema from Python column lists (missing columns are null).
 
-    NUL characters in text become U+FFFD here, for both backends alike: PostgreSQL cannot hold NUL,
-    and one character for one keeps every offset right.
+    NUL characters and unpaired surrogates in text become U+FFFD here, for both backends alike:
+    PostgreSQL cannot hold NUL, nothing can encode a lone surrogate as UTF-8, and one character for one
+    keeps every offset right.
     """
     schema = arrow_schema(table)
     n = len(next(iter(cols.values()))) if cols else 0
     arrays = []
     for f in schema:
         values = cols.get(f.name)
-        arr = pa.nulls(n, f.type) if values is None else pa.array(values, type=f.type)
+        if values is None:
+            arr = pa.nulls(n, f.type)
+        else:
+            try:
+                arr = pa.array(values, type=f.type)
+            except UnicodeEncodeError:  # rare: a lone surrogate (e.g. from a JSON "\\ud800" escape)
+                arr = pa.array([_safe_text(v) for v in values], type=f.type)
         arrays.append(_without_nul(arr))
     return pa.Table.from_arrays(arrays, schema=schema)
 

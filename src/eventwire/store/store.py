@@ -31,8 +31,10 @@ from .records import (
     article_from_row,
     article_row,
     events_from_rows,
+    id_problem,
     mentions_table,
     paused_gc,
+    printable,
     side_codes,
     to_arrow,
     utc_naive,
@@ -411,12 +413,25 @@ class Store(Browse):
     def known_articles(self, ids: Sequence[str]) -> dict[str, str]:
         """Which of ``ids`` are stored already, with the SHA-1 of the text they were coded from."""
         out: dict[str, str] = {}
-        for part in chunked(list(ids), _CHUNK):
+        for part in chunked([i for i in ids if id_problem(i) is None], _CHUNK):
             with self.backend.temp_table("_ew_known", pa.table({"id": pa.array(part, pa.string())})) as t:
                 rows = self.backend.fetchall(
                     f"SELECT article_id, text_sha1 FROM articles WHERE article_id IN (SELECT id FROM {t})"
                 )
             out.update({r[0]: r[1] for r in rows})
+        return out
+
+    def stored_in_run(self, ids: Sequence[str], run_id: int) -> set[str]:
+        """Which of ``ids`` were stored by the run ``run_id`` (a repeated id within one run)."""
+        out: set[str] = set()
+        for part in chunked([i for i in ids if id_problem(i) is None], _CHUNK):
+            with self.backend.temp_table("_ew_inrun", pa.table({"id": pa.array(part, pa.string())})) as t:
+                rows = self.backend.fetchall(
+                    "SELECT article_id FROM articles "
+                    f"WHERE run_id = ? AND article_id IN (SELECT id FROM {t})",
+                    [run_id],
+                )
+            out.update(r[0] for r in rows)
         return out
 
     def write(
@@ -428,15 +443,26 @@ class Store(Browse):
     ) -> WriteResult:
         """Store coded articles in one transaction, replacing what was stored for the same article ids.
 
-        Events whose ``doc_id`` is not their article's id, or whose ``event_id`` repeats one in the batch,
-        are skipped and reported in the result. With ``merge`` (the default) the new mentions are merged
-        at once; otherwise they wait for :meth:`merge_pending`.
+        Reported in the result as skips, never fatal to the batch: an article whose id no backend can
+        store (NUL, unpaired surrogates: ``invalid-id``), an article id repeated in the batch (the first is
+        kept: ``duplicate-id``), events whose ``doc_id`` is not their article's id, whose ``event_id``
+        repeats one in the batch or cannot be stored. Other text is made storable (NUL and unpaired
+        surrogates become U+FFFD). With ``merge`` (the default) the new mentions are merged at once;
+        otherwise they wait for :meth:`merge_pending`.
         """
         res = WriteResult()
         now = utcnow()
         batch: dict[str, tuple[Article, Sequence[Event]]] = {}
         for art, evs in items:
-            batch[art.id] = (art, evs)
+            problem = id_problem(art.id)
+            if problem is not None:
+                res.skipped.append(Skip(printable(art.id), "invalid-id", f"the article id {problem}"))
+            elif art.id in batch:
+                res.skipped.append(
+                    Skip(printable(art.id), "duplicate-id", "this article id came twice; kept the first")
+                )
+            else:
+                batch[art.id] = (art, evs)
         art_rows = []
         events: list[Event] = []
         owners: list[Article] = []
@@ -450,6 +476,16 @@ class Store(Browse):
                             f"{art.id}/{ev.event_id}",
                             "doc_id_mismatch",
                             f"event doc_id {ev.doc_id!r} is not its article's id",
+                        )
+                    )
+                    continue
+                problem = id_problem(ev.event_id)
+                if problem is not None:
+                    res.skipped.append(
+                        Skip(
+                            f"{printable(art.id)}/{printable(ev.event_id)}",
+                            "invalid-id",
+                            f"event id {problem}",
                         )
                     )
                     continue
@@ -710,7 +746,14 @@ class Store(Browse):
     # --- runs ------------------------------------------------------------------------------------------
 
     def start_run(self, sources: Sequence[str]) -> int:
-        """Record the start of a pipeline run; returns its id."""
+        """Record the start of a pipeline run; returns its id.
+
+        Runs still marked ``running`` whose process is gone (killed with SIGKILL, power lost) are marked
+        ``interrupted`` first. The run holds a claim on its id while it lives (a PostgreSQL session
+        lock, released by the server when the session ends however it ends), which is how another run
+        tells a live run from a dead one.
+        """
+        self.mark_abandoned_runs()
         with self.backend.transaction():
             self.backend.write_lock()
             run_id = self.backend.next_ids("run_id_seq", 1)[0]
@@ -719,7 +762,21 @@ class Store(Browse):
                 "VALUES (?, ?, 'running', ?, 0, 0, 0)",
                 [run_id, utcnow(), json.dumps(list(sources))],
             )
+        self.backend.claim_run(run_id)
         return run_id
+
+    def mark_abandoned_runs(self) -> list[int]:
+        """Mark ``interrupted`` the runs still ``running`` whose process is gone; returns their ids."""
+        running = [r[0] for r in self.backend.fetchall("SELECT run_id FROM runs WHERE status = 'running'")]
+        gone = [r for r in running if self.backend.run_abandoned(r)]
+        if gone:
+            with self.backend.transaction():
+                self.backend.write_lock()
+                for r in gone:
+                    self.backend.execute(
+                        "UPDATE runs SET status = 'interrupted' WHERE run_id = ? AND status = 'running'", [r]
+                    )
+        return gone
 
     def finish_run(
         self, run_id: int, *, status: str, documents: int, events: int, skip_reasons: dict[str, int]
@@ -740,6 +797,7 @@ class Store(Browse):
                     run_id,
                 ],
             )
+        self.backend.release_run(run_id)
 
     # --- reading ---------------------------------------------------------------------------------------
 
