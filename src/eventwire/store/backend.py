@@ -25,6 +25,7 @@ TIMEOUT_MESSAGE = (
     "or raise the timeout"
 )
 SQL_TIMEOUT = "the query ran longer than {seconds:g} s and was stopped (raise --sql-timeout to let it run)"
+"""What ``query --sql`` says when its statement is stopped."""
 READ_STATEMENTS = ("SELECT", "WITH", "VALUES", "TABLE", "FROM", "SHOW", "DESCRIBE", "SUMMARIZE", "EXPLAIN")
 """The statements untrusted SQL (``query --sql``) may be: reads only."""
 
@@ -90,6 +91,10 @@ class Backend(Protocol):
     def set_timeout(self, seconds: float | None) -> None:
         """Stop every later statement on this connection that runs longer than ``seconds`` (``None``:
         no limit) with :class:`~eventwire.errors.QueryTimeoutError`."""
+        ...
+
+    def recover(self) -> None:
+        """Make the connection usable again after an interrupt hit it in the middle of a command."""
         ...
 
     def claim_run(self, run_id: int) -> None:

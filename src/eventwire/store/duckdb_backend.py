@@ -188,6 +188,9 @@ class DuckDBBackend:
     def set_timeout(self, seconds: float | None) -> None:
         self.timeout = seconds
 
+    def recover(self) -> None:
+        """Nothing to do: an interrupted DuckDB call leaves the connection usable."""
+
     def claim_run(self, run_id: int) -> None:
         self._live_runs.add(run_id)
 
@@ -214,9 +217,7 @@ class DuckDBBackend:
         try:
             return self.fetch_arrow(sql)
         except duckdb.InterruptException:
-            raise QueryTimeoutError(
-                f"the query ran longer than {timeout:g} s and was stopped (--sql-timeout)"
-            ) from None
+            raise QueryTimeoutError(SQL_TIMEOUT.format(seconds=timeout)) from None
         except duckdb.Error as e:
             raise StoreError(f"the query failed: {first_line(e)}") from None
         finally:

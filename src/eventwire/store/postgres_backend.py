@@ -8,7 +8,7 @@ are never blocked (MVCC).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -55,13 +55,17 @@ class PostgresBackend:
         self.read_only = read_only
         self.timeout: float | None = None
         self._claims: set[int] = set()
+        self.con = self._connect()
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        url = self.url
         try:
             conninfo = url
-            if read_only:
+            if self.read_only:
                 options = psycopg.conninfo.conninfo_to_dict(url).get("options") or ""
                 ro = f"{options} -c default_transaction_read_only=on".strip()
                 conninfo = psycopg.conninfo.make_conninfo(url, options=ro)
-            self.con = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
+            return psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
         except psycopg.Error as e:
             msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise StoreError(
@@ -170,6 +174,16 @@ class PostgresBackend:
         self.con.execute(f"SET statement_timeout = {ms}")
         self.timeout = seconds
 
+    def recover(self) -> None:
+        """A fresh session, after an interrupt left this one in the middle of a command (the server rolls
+        back whatever the old session had open, and releases its locks)."""
+        with suppress(psycopg.Error):
+            self.con.close()
+        self._claims.clear()
+        self.con = self._connect()
+        if self.timeout:
+            self.set_timeout(self.timeout)
+
     def claim_run(self, run_id: int) -> None:
         self.fetchall("SELECT pg_advisory_lock(?, ?)", [RUN_LOCK_CLASS, run_id])
         self._claims.add(run_id)
@@ -204,9 +218,7 @@ class PostgresBackend:
                 names = [d.name for d in cur.description or ()]
                 rows = cur.fetchall() if cur.description else []
         except psycopg.errors.QueryCanceled:
-            raise QueryTimeoutError(
-                f"the query ran longer than {timeout:g} s and was stopped (--sql-timeout)"
-            ) from None
+            raise QueryTimeoutError(SQL_TIMEOUT.format(seconds=timeout)) from None
         except psycopg.errors.SyntaxError as e:
             if "multiple commands" in str(e):
                 raise StoreError("refused: --sql runs one statement at a time; nothing was run") from None

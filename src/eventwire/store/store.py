@@ -781,7 +781,20 @@ class Store(Browse):
     def finish_run(
         self, run_id: int, *, status: str, documents: int, events: int, skip_reasons: dict[str, int]
     ) -> None:
-        """Record how a run ended (``done``, ``interrupted``, ``failed``)."""
+        """Record how a run ended (``done``, ``interrupted``, ``failed``).
+
+        An interrupt can leave the connection in the middle of a command: then it is recovered (a new
+        session) and the record written there; failing that, the next run marks this one interrupted.
+        """
+        try:
+            self._finish_run(run_id, status, documents, events, skip_reasons)
+        except Exception:  # noqa: BLE001 - whatever the driver raises for a connection left mid-command
+            self.backend.recover()
+            self._finish_run(run_id, status, documents, events, skip_reasons)
+
+    def _finish_run(
+        self, run_id: int, status: str, documents: int, events: int, skip_reasons: dict[str, int]
+    ) -> None:
         with self.backend.transaction():
             self.backend.write_lock()
             self.backend.execute(
