@@ -237,9 +237,15 @@ def code_cmd(
 @click.argument("gold", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--gold-format",
-    type=click.Choice(["plover", "petrarch", "pentaclass", "bio", "geoparsing"]),
+    type=click.Choice(["plover", "petrarch", "pentaclass", "bio", "geoparsing", "realnews"]),
     default=None,
     help="Format of GOLD when it is a file (default: detected).",
+)
+@click.option(
+    "--shared",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder the real-news gold reads its article texts from (default: $EVENTWIRE_SHARED, else ../shared).",
 )
 @click.option(
     "--report",
@@ -262,6 +268,7 @@ def code_cmd(
 def evaluate_cmd(
     gold: Path,
     gold_format: str | None,
+    shared: Path | None,
     report_path: Path | None,
     as_json: bool,
     all_figures: bool,
@@ -292,7 +299,9 @@ def evaluate_cmd(
             def step(done: int, total: int, t: Any = task) -> None:
                 bar.update(t, completed=done, total=total)
 
-            results.append(evaluate(path, fmt, config, cache=cache, geo_mode=geo_mode, progress=step))
+            results.append(
+                evaluate(path, fmt, config, cache=cache, geo_mode=geo_mode, progress=step, shared=shared)
+            )
             bar.remove_task(task)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))

@@ -68,6 +68,17 @@ HEADLINE: dict[str, tuple[str, ...]] = {
     "petrarch/mechanics": ("pass_rate_exact", "pass_rate_root", "pass_rate_dyad", "triple_exact_f1"),
     "pentaclass": ("pentaclass_accuracy", "pentaclass_macro_f1"),
     "bio": ("actor_span_token_f1", "actor_span_token_unlabelled_f1"),
+    "realnews": (
+        "precision_real",
+        "precision_type",
+        "precision_type_source",
+        "precision_full",
+        "recall_type",
+        "recall_type_source",
+        "recall_full",
+        "no_event_specificity",
+        "location_within_161km",
+    ),
 }
 """The figures each kind of gold set reports first and the gate pins (geoparsing: ``GEO_HEADLINE``)."""
 
@@ -77,6 +88,12 @@ BARS: dict[tuple[str, str], float] = {
     ("petrarch/accuracy", "cameo_root_accuracy"): 0.70,
     ("pentaclass", "pentaclass_macro_f1"): 0.70,
     ("petrarch/mechanics", "pass_rate_exact"): 0.80,
+    ("realnews", "precision_real"): 0.85,
+    ("realnews", "precision_type"): 0.80,
+    ("realnews", "precision_full"): 0.60,
+    ("realnews", "recall_type_source"): 0.60,
+    ("realnews", "no_event_specificity"): 0.95,
+    ("realnews", "location_within_161km"): 0.85,
 }
 """The project's targets (issue 3) for each kind of gold set: reported next to the figure."""
 
@@ -126,6 +143,8 @@ class EvaluationResult:
     n_records: int = 0
     dictionaries: tuple[str, ...] = ()
     seconds: float = 0.0
+    errors: list[tuple[str, int, list[str]]] = field(default_factory=list)
+    """Real-news gold: error classes, most frequent first, with a few examples each."""
 
     def bar(self, figure: str) -> float | None:
         """The project's target for ``figure`` on this kind of gold set, if it has one."""
@@ -148,6 +167,7 @@ class EvaluationResult:
             "notes": dict(self.notes),
             "dictionaries": list(self.dictionaries),
             "seconds": round(self.seconds, 2),
+            "errors": [{"class": c, "count": n, "examples": ex} for c, n, ex in self.errors],
         }
 
 
@@ -278,6 +298,69 @@ def _evaluate_geoparsing(path: Path, config: Config, mode: str) -> EvaluationRes
     )
 
 
+def _evaluate_realnews(
+    path: Path,
+    config: Config,
+    coder: EventCoder | None,
+    cache: CodingCache,
+    progress: Progress | None,
+    shared: Path | None,
+) -> EvaluationResult:
+    """Code the annotated articles (texts from ../shared) and score every event against the gold."""
+    from . import realnews as rn
+
+    start = time.perf_counter()
+    gold = rn.read_gold_file(path)
+    articles = rn.read_articles(rn.default_corpora(shared))
+    skipped: Counter[str] = Counter()
+    scored = []
+    for rec in gold:
+        art = articles.get(rec["doc"])
+        if art is None:
+            skipped["article not in the corpora"] += 1
+        elif art.sha1 != rec["text_sha1"]:
+            skipped["article text differs from the annotated one"] += 1
+        else:
+            scored.append((rec, art))
+    the_coder = coder if coder is not None else cache.coder(config)
+    key: object = (id(coder), config) if coder is not None else config
+    items = [(art.text, art.date) for _, art in scored]
+    coded = cache.code(key, the_coder, items, progress)
+    tally = rn.Tally()
+    for (rec, art), events in zip(scored, coded, strict=True):
+        rn.score_document(rec, [e.to_dict() for e in events], art.text, tally)
+    raw = tally.figures()
+    n_of = {
+        "precision": tally.n_ours,
+        "recall": tally.n_gold_current,
+        "no_event_specificity": tally.no_event_sentences,
+        "location_within_161km": tally.loc_n,
+    }
+    figures: dict[str, Figure] = {}
+    for name, value in raw.items():
+        base = name if name in n_of else name.split("_")[0]
+        if base in n_of:
+            figures[name] = Figure(value, n_of[base], dict(skipped))
+    notes: Counter[str] = Counter()
+    for k in ("docs", "events_ours", "events_gold_current", "events_gold_historical", "no_event_sentences"):
+        notes[k] = int(raw[k])
+    errors = [(c, n, tally.examples.get(c, [])) for c, n in tally.errors.most_common()]
+    return EvaluationResult(
+        name=path.name,
+        path=path,
+        format="realnews",
+        kind="realnews",
+        sha256=sha256_file(path),
+        figures=figures,
+        headline=tuple(h for h in HEADLINE["realnews"] if h in figures),
+        skipped=skipped,
+        notes=notes,
+        n_records=len(gold),
+        seconds=time.perf_counter() - start,
+        errors=errors,
+    )
+
+
 def evaluate(
     gold_path: Path | str,
     gold_format: str | None = None,
@@ -287,6 +370,7 @@ def evaluate(
     cache: CodingCache | None = None,
     progress: Progress | None = None,
     geo_mode: str = "given_spans",
+    shared: Path | None = None,
 ) -> EvaluationResult:
     """Score the coder on one gold file.
 
@@ -294,7 +378,8 @@ def evaluate(
     ``<Environment>`` dictionaries sit next to them are run with those dictionaries (actors, agents and the
     verb dictionary, as a lexicon file) added to ``config`` (a mechanics check); everything else runs with
     ``config`` as given. ``coder`` replaces the pipeline's :class:`~eventwire.pipeline.Coder` (for tests);
-    ``cache`` shares coded texts between calls.
+    ``cache`` shares coded texts between calls. ``shared`` is the folder the real-news gold reads its
+    article texts from (default: ``$EVENTWIRE_SHARED``, else ``../shared``).
     """
     path = Path(gold_path)
     fmt = gold_format or detect_format(path)
@@ -302,6 +387,8 @@ def evaluate(
         raise GoldFormatError(f"unknown gold format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "geoparsing":
         return _evaluate_geoparsing(path, config, geo_mode)
+    if fmt == "realnews":
+        return _evaluate_realnews(path, config, coder, cache or CodingCache(), progress, shared)
     start = time.perf_counter()
     gold = read_gold(path, fmt)
     run_config = config

@@ -33,7 +33,7 @@ from typing import Any
 from ..errors import GoldFormatError
 from ..ontology import LEGACY_PLOVER_NAMES, load_ontology
 
-FORMATS: tuple[str, ...] = ("plover", "petrarch", "pentaclass", "bio", "geoparsing")
+FORMATS: tuple[str, ...] = ("plover", "petrarch", "pentaclass", "bio", "geoparsing", "realnews")
 
 PLOVER_RELABEL: dict[str, str] = dict(LEGACY_PLOVER_NAMES)
 """PLOVER 0.5b1 labels renamed or merged in PLOVER 0.8 (CAMEO2PLOVER-2021 mapping)."""
@@ -139,6 +139,8 @@ def detect_format(path: Path) -> str:
         raise GoldFormatError(f"cannot read gold file {path}: {e}") from e
     if head.lstrip().startswith("["):
         return "plover"
+    if head.lstrip().startswith("{") and '"text_sha1"' in head:
+        return "realnews"
     if "<articles" in head or "<article " in head:
         return "geoparsing"
     if "<Validation" in head or "<Sentence" in head or "<Environment" in head:

@@ -255,6 +255,11 @@ def print_summary(results: Sequence[EvaluationResult], *, all_figures: bool = Fa
         for name, value, n, bar, meets, _ in figure_rows(r, names):
             t.add_row(name, value, n, bar, meets, str(sum(r.figures[name].skipped.values())))
         console.print(t)
+        for cls, count, examples in r.errors[:12]:
+            console.print(
+                f"  {count:4d}  {cls}   e.g. {' '.join(examples[0].split()) if examples else ''}",
+                highlight=False,
+            )
         if r.skipped:
             console.print(f"  records not scored: {_skips(r.skipped)}", highlight=False)
     total = sum(r.n_records for r in results)
