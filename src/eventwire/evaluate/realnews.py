@@ -169,19 +169,20 @@ def segment(texts: Sequence[str], model: str | None = None) -> list[list[list[in
 # Turning an annotator's file (texts) into the offset-only gold record
 
 
-def _find(sentence: str, needle: str, n: int) -> int | None:
-    """Offset of the ``n``-th occurrence (1-based) of ``needle`` in ``sentence``, whitespace-insensitive."""
-    pattern = r"\s+".join(re.escape(w) for w in needle.split())
-    hits = [m.start() for m in re.finditer(pattern, sentence)]
-    if len(hits) < n:
-        hits = [m.start() for m in re.finditer(pattern, sentence, flags=re.IGNORECASE)]
-    return hits[n - 1] if len(hits) >= n else None
-
-
 def _span_of(sentence: str, needle: str, n: int) -> tuple[int, int] | None:
+    """The ``n``-th occurrence (1-based) of ``needle`` in ``sentence``: whitespace-insensitive, exact case
+    first, else any case. Occurrences are counted as substrings ("he" also occurs in "the")."""
     pattern = r"\s+".join(re.escape(w) for w in needle.split())
     hits = list(re.finditer(pattern, sentence)) or list(re.finditer(pattern, sentence, flags=re.IGNORECASE))
     return (hits[n - 1].start(), hits[n - 1].end()) if len(hits) >= n else None
+
+
+def _inside_word(sentence: str, span: tuple[int, int]) -> bool:
+    """True when the span starts or ends in the middle of a word ("he" in "the")."""
+    s, e = span
+    return (s > 0 and sentence[s - 1].isalnum() and sentence[s].isalnum()) or (
+        e < len(sentence) and sentence[e - 1].isalnum() and sentence[e].isalnum()
+    )
 
 
 def _vocab() -> tuple[Any, frozenset[str], frozenset[str]]:
@@ -219,6 +220,11 @@ def convert_annotation(
         if hit is None:
             problems.append(f"{where}: trigger {trig!r} not found in sentence {si}")
             continue
+        if _inside_word(sent, hit):
+            problems.append(
+                f"{where}: trigger {trig!r} matches inside a word in sentence {si}; give whole words, or "
+                "trigger_n counting every occurrence as a substring"
+            )
         etype = str(ev.get("type") or "").upper()
         if etype not in onto.plover_types:
             problems.append(f"{where}: type {etype!r} is not a PLOVER type ({', '.join(onto.plover_types)})")
@@ -263,6 +269,11 @@ def convert_annotation(
                     if sp is None:
                         problems.append(f"{w}: text {atext!r} not found in sentence {si}")
                         continue
+                    if _inside_word(sent, sp):
+                        problems.append(
+                            f"{w}: text {atext!r} matches inside a word (e.g. 'he' in 'the'); set n to the "
+                            "occurrence wanted, counting every occurrence as a substring"
+                        )
                     span = [s0 + sp[0], s0 + sp[1]]
                 elif not act.get("implicit"):
                     problems.append(f"{w}: give the words that name the actor, or implicit: true")
