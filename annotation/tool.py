@@ -151,7 +151,10 @@ def cmd_build(args: argparse.Namespace) -> None:
             spans = json.loads((views / f"{doc.replace(':', '_')}.sents.json").read_text(encoding="utf-8"))
             rec, problems = realnews.convert_annotation(ann, arts[doc], spans, annotator=ann_dir.name)
             if problems:
-                sys.exit(f"{f}: {problems[0]} (run `check` first)")
+                if not args.partial:
+                    sys.exit(f"{f}: {problems[0]} (run `check` first)")
+                print(f"{f}: left out: {problems[0]}")
+                continue
             rec["split"] = sample[doc]["split"]
             per_annotator.setdefault(ann_dir.name, []).append(rec)
     adjudicated: dict[str, dict[str, Any]] = {}
@@ -230,6 +233,7 @@ def main() -> None:
     p = sub.add_parser("build", help=cmd_build.__doc__)
     p.add_argument("--work", default="/tmp/eventwire-annotation")
     p.add_argument("--views", default="/tmp/eventwire-annotation/views")
+    p.add_argument("--partial", action="store_true", help="leave out files that fail the check (work in progress)")
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("agreement", help=cmd_agreement.__doc__)
     p.add_argument("a")

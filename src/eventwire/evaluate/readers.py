@@ -125,6 +125,11 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _first_line_has(path: Path, needle: str) -> bool:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return needle in f.readline()
+
+
 def detect_format(path: Path) -> str:
     """Guess a gold file's format from its name and first bytes."""
     name = path.name.lower()
@@ -139,7 +144,7 @@ def detect_format(path: Path) -> str:
         raise GoldFormatError(f"cannot read gold file {path}: {e}") from e
     if head.lstrip().startswith("["):
         return "plover"
-    if head.lstrip().startswith("{") and '"text_sha1"' in head:
+    if head.lstrip().startswith("{") and _first_line_has(path, '"text_sha1"'):
         return "realnews"
     if "<articles" in head or "<article " in head:
         return "geoparsing"
