@@ -200,10 +200,24 @@ def _write_jsonl(path: Path, recs: list[dict[str, Any]]) -> None:
 
 
 def cmd_agreement(args: argparse.Namespace) -> None:
-    """Agreement between two annotators on the articles both annotated."""
-    a = {r["doc"]: r for r in _read_jsonl(GOLD_DIR / "annotators" / f"{args.a}.jsonl")}
-    b = {r["doc"]: r for r in _read_jsonl(GOLD_DIR / "annotators" / f"{args.b}.jsonl")}
-    print(json.dumps(realnews.agreement(a, b), indent=2))
+    """Agreement on the doubly annotated articles: first annotation (P batch) against second (S batch)."""
+    sample = {r["doc"]: r for r in read_sample()}
+    by_annotator = {
+        p.stem: {r["doc"]: r for r in _read_jsonl(p)}
+        for p in sorted((GOLD_DIR / "annotators").glob("*.jsonl"))
+    }
+    first: dict[str, dict[str, Any]] = {}
+    second: dict[str, dict[str, Any]] = {}
+    for name, recs in by_annotator.items():
+        for doc, rec in recs.items():
+            row = sample.get(doc)
+            if row is None or row["double"] != "yes":
+                continue
+            (second if name in args.second else first)[doc] = rec
+    result = realnews.agreement(first, second)
+    result["first_annotators"] = sorted({r["annotator"] for r in first.values()})
+    result["second_annotators"] = sorted({r["annotator"] for r in second.values()})
+    print(json.dumps(result, indent=2))
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -233,11 +247,12 @@ def main() -> None:
     p = sub.add_parser("build", help=cmd_build.__doc__)
     p.add_argument("--work", default="/tmp/eventwire-annotation")
     p.add_argument("--views", default="/tmp/eventwire-annotation/views")
-    p.add_argument("--partial", action="store_true", help="leave out files that fail the check (work in progress)")
+    p.add_argument(
+        "--partial", action="store_true", help="leave out files that fail the check (work in progress)"
+    )
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("agreement", help=cmd_agreement.__doc__)
-    p.add_argument("a")
-    p.add_argument("b")
+    p.add_argument("--second", nargs="+", default=["a9", "a10"], help="the annotators of the S batches")
     p.set_defaults(func=cmd_agreement)
     args = ap.parse_args()
     args.func(args)

@@ -245,7 +245,7 @@ def code_cmd(
     "--shared",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="Folder the real-news gold reads its article texts from (default: $EVENTWIRE_SHARED, else ../shared).",
+    help="Where the real-news gold reads its article texts (default: $EVENTWIRE_SHARED, else ../shared).",
 )
 @click.option(
     "--report",

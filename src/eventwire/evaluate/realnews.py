@@ -245,8 +245,8 @@ def convert_annotation(
             speech = modality in ("future", "hypothetical") and etype in ("AGREE", "THREATEN")
             if not speech:
                 problems.append(
-                    f"{where}: CAMEO {cameo} is PLOVER {mapped}, not {etype}; fix one of them (a future "
-                    "or possible cooperative act is AGREE and a material conflict THREATEN, keeping its CAMEO)"
+                    f"{where}: CAMEO {cameo} is PLOVER {mapped}, not {etype}; fix one of them (a future or "
+                    "possible cooperative act is AGREE and a material conflict THREATEN, with its CAMEO)"
                 )
         sides: dict[str, list[dict[str, Any]]] = {}
         for side in ("source", "target"):
@@ -584,14 +584,14 @@ def score_document(
             tally.n_gold_historical += 1
             continue
         tally.n_gold_current += 1
-        i = by_g.get(j)
-        if i is None:
+        oi = by_g.get(j)
+        if oi is None:
             tally.add_example(
                 f"missed: {g.type}",
                 f"{rec['doc']}#{g.sentence}: {g.cameo} '{text[g.trigger[0] : g.trigger[1]]}'",
             )
             continue
-        for k, v in _levels(ours[i], g).items():
+        for k, v in _levels(ours[oi], g).items():
             tally.recall[k] += v
     our_sents = Counter(o.sentence for o in ours)
     for si in range(len(spans)):
