@@ -62,6 +62,27 @@ def cmd_sample(args: argparse.Namespace) -> None:
     print(f"wrote {SAMPLE}: {len(rows)} articles, {len(doubles)} doubly annotated")
 
 
+def cmd_extend(args: argparse.Namespace) -> None:
+    """Add more development articles (never test ones) drawn from the articles not yet in the sample."""
+    rows = read_sample()
+    taken = {r["doc"] for r in rows}
+    arts = realnews.read_articles(realnews.default_corpora())
+    rng = random.Random(args.seed)
+    added = []
+    for corpus, n in (("lgl", args.lgl), ("trn", args.trn)):
+        pool = sorted(
+            a.doc
+            for a in arts.values()
+            if a.corpus == corpus and a.doc not in taken and len(a.text.strip()) >= 200
+        )
+        added += [{"doc": d, "corpus": corpus} for d in rng.sample(pool, min(n, len(pool)))]
+    rng.shuffle(added)
+    with SAMPLE.open("a", encoding="utf-8") as f:
+        for i, r in enumerate(added):
+            f.write(f"{r['doc']}\t{r['corpus']}\tdev\tno\t{args.prefix}{i // args.batch + 1}\t\n")
+    print(f"added {len(added)} development articles to {SAMPLE} (batches {args.prefix}1..)")
+
+
 def read_sample() -> list[dict[str, str]]:
     lines = [ln for ln in SAMPLE.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
     head = lines[0].split("\t")
@@ -74,7 +95,7 @@ def cmd_views(args: argparse.Namespace) -> None:
     out.mkdir(parents=True, exist_ok=True)
     arts = realnews.read_articles(realnews.default_corpora())
     sample = read_sample()
-    docs = [arts[r["doc"]] for r in sample]
+    docs = [arts[r["doc"]] for r in sample if not (out / f"{r['doc'].replace(':', '_')}.sents.json").exists()]
     sents = realnews.segment([a.text for a in docs])
     for a, spans in zip(docs, sents, strict=True):
         (out / f"{a.doc.replace(':', '_')}.txt").write_text(render_view(a, spans), encoding="utf-8")
@@ -82,7 +103,7 @@ def cmd_views(args: argparse.Namespace) -> None:
     for batch in sorted({r["batch"] for r in sample} | {r["batch2"] for r in sample if r["batch2"]}):
         ids = [r["doc"] for r in sample if batch in (r["batch"], r["batch2"])]
         (out / f"batch_{batch}.txt").write_text("\n".join(ids) + "\n", encoding="utf-8")
-    print(f"wrote {len(docs)} views to {out}")
+    print(f"wrote {len(docs)} new views to {out} (existing views are kept: the gold's sentences are theirs)")
 
 
 def render_view(a: realnews.Article, spans: list[list[int]]) -> str:
@@ -235,6 +256,13 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=20)
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_sample)
+    p = sub.add_parser("extend", help=cmd_extend.__doc__)
+    p.add_argument("--seed", type=int, default=20261204)
+    p.add_argument("--lgl", type=int, default=40)
+    p.add_argument("--trn", type=int, default=20)
+    p.add_argument("--batch", type=int, default=20)
+    p.add_argument("--prefix", default="D")
+    p.set_defaults(func=cmd_extend)
     p = sub.add_parser("views", help=cmd_views.__doc__)
     p.add_argument("--out", default="/tmp/eventwire-annotation/views")
     p.set_defaults(func=cmd_views)
