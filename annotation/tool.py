@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -163,7 +164,7 @@ def cmd_build(args: argparse.Namespace) -> None:
     sample = {r["doc"]: r for r in read_sample()}
     work = Path(args.work)
     per_annotator: dict[str, list[dict[str, Any]]] = {}
-    for ann_dir in sorted(p for p in work.iterdir() if p.is_dir() and p.name.startswith("a")):
+    for ann_dir in sorted(p for p in work.iterdir() if p.is_dir() and re.fullmatch(r"a\d+", p.name)):
         for f in sorted(ann_dir.glob("*.json")):
             ann = json.loads(f.read_text(encoding="utf-8"))
             doc = ann["doc"]
