@@ -92,6 +92,7 @@ def test_cli_writes_jsonl_the_coder_reads() -> None:
             "cluster_id",
             "skipped_reason",
             "fetched_at",
+            "date_raw",
         }
         assert Article.from_dict(d).to_dict() == d
     assert lines[0]["date"] == "2024-03-13" and lines[1]["skipped_reason"] == "language"

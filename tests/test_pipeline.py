@@ -75,9 +75,11 @@ def test_jsonl_with_malformed_lines(tmp_path: Path) -> None:
     assert [k for k in kinds[1:5]] == [
         ("Skip", "malformed"),
         ("Skip", "malformed"),
-        ("Skip", "bad-date"),
+        ("Article", "c"),
         ("Skip", "malformed"),
     ]
+    # a date that cannot be read is kept (a warning), never dropped and never replaced by today's
+    assert items[3].date is None and items[3].date_raw == "yesterday"
     assert kinds[5][0] == "Article" and kinds[5][1].startswith("doc-")
     assert items[1].where == "docs.jsonl:2"
 

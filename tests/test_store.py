@@ -17,6 +17,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -236,6 +237,7 @@ def documents(draw: st.DrawFn, max_events: int = 4) -> tuple[Article, list[Event
         duplicate_of=draw(st.none() | _txt),
         cluster_id=draw(_opt),
         fetched_at=draw(st.none() | st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2030, 1, 1))),
+        date_raw=draw(_opt),
     )
     events = []
     for n in range(draw(st.integers(0, max_events))):
@@ -270,6 +272,7 @@ def documents(draw: st.DrawFn, max_events: int = 4) -> tuple[Article, list[Event
                 confidence=draw(st.floats(0, 1)),
                 coder=tuple(draw(st.lists(_txt, max_size=3))),
                 sentence_start=draw(_int),
+                date_flag=draw(st.none() | st.just("long-before-publication")),
             )
         )
     return art, events
@@ -435,6 +438,78 @@ def test_uncoded_duplicates_count_as_articles_and_sources(db_url: str) -> None:
         )  # recoding keeps the copy counted
         row = s.events().to_pylist()[0]
         assert (row["num_mentions"], row["num_articles"], row["num_sources"]) == (2, 2, 2)
+
+
+def test_undated_events_are_null_never_the_day_they_were_stored(db_url: str) -> None:
+    # Two articles without a publication date, events without a date in their text: unknown dates.
+    a = make_article("u1", date=None, date_raw="the day after the storm")
+    b = make_article("u2", date=None, source="other.example")
+    dated = make_article("d1", date=dt.date(2024, 5, 7), source="third.example")
+    undated = {"date": None}
+    with open_store(db_url) as s:
+        s.write(
+            [
+                (a, [make_event("u1", 0, **undated), make_event("u1", 1, **undated)]),
+                (b, [make_event("u2", 0, **undated)]),
+                (dated, [make_event("d1", 0, **undated)]),
+            ]
+        )
+        ments = {r["event_id"]: r for r in s.mentions().to_pylist()}
+        assert (ments["u1#0"]["merge_date"], ments["u1#0"]["merge_date_source"]) == (None, "none")
+        assert ments["d1#0"]["merge_date"] == dt.date(2024, 5, 7)  # dated by its publication
+        assert ments["d1#0"]["merge_date_source"] == "published"
+        assert ments["u1#0"]["merged_id"] == ments["u1#1"]["merged_id"]  # one article: one event
+        # without a date, two articles' mentions are never one event, nor join a dated one
+        assert len({ments[i]["merged_id"] for i in ("u1#0", "u2#0", "d1#0")}) == 3
+        events = s.events().to_pylist()
+        assert sorted((r["event_date"] is None, r["date_source"]) for r in events) == [
+            (False, "published"),
+            (True, "none"),
+            (True, "none"),
+        ]
+        assert all(r["event_date"] != dt.date.today() for r in events)
+        assert s.get_articles(["u1"])[0].date_raw == "the day after the storm"
+        assert len(list(s.iter_events())) == 4  # undated mentions are listed too (last)
+        assert s.count(EventFilter(since=dt.date(2000, 1, 1))) == 1  # but never inside a date range
+    check_consistent(db_url)
+
+
+def test_version_1_databases_lose_their_invented_dates(tmp_path: Path) -> None:
+    url = str(tmp_path / "v1.duckdb")
+    backend = open_backend(url)
+    try:
+        apply_migrations(backend, MIGRATIONS[:1])
+        backend.execute(
+            "INSERT INTO mentions (event_id, article_id, merge_date, merge_date_source) "
+            "VALUES ('e1', 'a1', DATE '2026-01-01', 'stored'), ('e2', 'a1', DATE '2024-05-06', 'text')"
+        )
+        backend.execute(
+            "INSERT INTO merged_events (merged_id, event_date, date_source) "
+            "VALUES (1, DATE '2026-01-01', 'stored')"
+        )
+    finally:
+        backend.close()
+    assert upgrade(url)[1] == [f"{m.version:04d}_{m.name}" for m in MIGRATIONS[1:]]
+    backend = open_backend(url)
+    try:
+        assert backend.fetchall(
+            "SELECT event_id, merge_date, merge_date_source FROM mentions ORDER BY 1"
+        ) == [
+            ("e1", None, "none"),
+            ("e2", dt.date(2024, 5, 6), "text"),
+        ]
+        assert backend.fetchall("SELECT event_date, date_source FROM merged_events") == [(None, "none")]
+    finally:
+        backend.close()
+
+
+def test_long_before_publication_flags_reach_merged_events(db_url: str) -> None:
+    art = make_article("old", date=dt.date(2024, 5, 7))
+    ev = replace(make_event("old", 0, date=dt.date(2020, 1, 1)), date_flag="long-before-publication")
+    with open_store(db_url) as s:
+        s.write([(art, [ev])])
+        assert s.mentions().column("date_flag").to_pylist() == ["long-before-publication"]
+        assert s.events().column("date_flag").to_pylist() == ["long-before-publication"]
 
 
 # --- queries ------------------------------------------------------------------------------------------------

@@ -193,6 +193,7 @@ def code_cmd(
     **kw: Any,
 ) -> None:
     """Code news text into events. INPUTS are files or '-' for stdin."""
+    from .ingest.pubdate import date_warning
     from .pipeline import Coder, read_inputs
     from .report import RunSummary, print_events_table
 
@@ -210,6 +211,10 @@ def code_cmd(
                 summary.skip(item)
                 click.echo(f"eventwire: skipped {item.where}: {item.reason} {item.detail}".rstrip(), err=True)
             else:
+                warning = date_warning(item)
+                if warning is not None:
+                    summary.warn(warning)
+                    click.echo(f"eventwire: warning {warning.where}: {warning.detail}", err=True)
                 yield item
 
     out = sys.stdout

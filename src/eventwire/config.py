@@ -32,6 +32,8 @@ class Config:
     - ``max_chars``: documents longer than this are rejected with a clear error (a 50 MB "article" is
       not news); batches report it as a skip.
     - ``geolocate``: attach event locations when the geo stage is available.
+    - ``max_date_lag_days``: an event dated more than this many days before its article's publication date
+      is flagged (``date_flag="long-before-publication"``): a reference to the past, not news of the day.
     """
 
     model: str | None = None
@@ -47,6 +49,7 @@ class Config:
     require_actor: bool = True
     max_chars: int = 1_000_000
     geolocate: bool = True
+    max_date_lag_days: int = 30
 
     def __post_init__(self) -> None:
         if self.n_process < 1:
@@ -55,6 +58,8 @@ class Config:
             raise ConfigError(f"batch_size must be at least 1, got {self.batch_size}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError(f"min_confidence must be within 0..1, got {self.min_confidence}")
+        if self.max_date_lag_days < 0:
+            raise ConfigError(f"max_date_lag_days must be 0 or more, got {self.max_date_lag_days}")
         if self.max_chars < 1:
             raise ConfigError(f"max_chars must be positive, got {self.max_chars}")
         for p in (

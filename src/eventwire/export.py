@@ -351,8 +351,15 @@ def export_gdelt(
                 f"left out {left} merged events whose modality is not asserted/reported "
                 "(negated, future, ...); pass --modality to choose"
             )
-    events = store.events(chosen)
-    mentions = store.mention_evidence(chosen)
+    dated = replace(chosen, dated=True)
+    undated = store.count(chosen) - store.count(dated)
+    if undated:
+        res.notes.append(
+            f"left out {undated} merged events without a date (no date in their text and no publication "
+            "date; GDELT rows need SQLDATE): they are in the parquet, csv, jsonl and plover exports"
+        )
+    events = store.events(dated)
+    mentions = store.mention_evidence(dated)
     ev_path, mn_path = folder / f"{prefix}.export.CSV", folder / f"{prefix}.mentions.CSV"
     some = events.num_rows > 0
     _write_delimited(gdelt_events(events) if some else _empty(GDELT_EVENT_TYPES), ev_path)

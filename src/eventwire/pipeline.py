@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .components import CODER_DEFECTS, doc_id_for, make_doc
 from .config import Config
 from .errors import InputError, RecordError
+from .ingest.pubdate import date_order_for, flag_dates, parse_pubdate, raw_value
 from .nlp import load_pipeline
 from .types import Article, Event, Skip
 
@@ -71,11 +72,13 @@ class Coder:
         return make_doc(self.nlp, article.text, article.id, article.date)
 
     def code_doc(self, doc: Doc, article: Article) -> list[Event]:
-        """The events of a document that went through ``self.nlp``; re-raises a defect recorded on it."""
-        del article  # the Doc carries its id and date
+        """The events of a document that went through ``self.nlp``; re-raises a defect recorded on it.
+
+        Events dated more than ``config.max_date_lag_days`` before the article's publication are flagged
+        (``date_flag``)."""
         if doc._.ew_error is not None:
             raise doc._.ew_error
-        return list(doc._.ew_events or [])
+        return flag_dates(list(doc._.ew_events or []), article.date, self.config.max_date_lag_days)
 
     def code(self, article: Article) -> list[Event]:
         """Code one article; raises :class:`RecordError` when it cannot be coded."""
@@ -243,21 +246,25 @@ def _article_from_json(obj: Any, where: str, default_date: dt.date | None) -> Ar
     text = obj.get("text")
     if not isinstance(text, str):
         raise RecordError(f"{where}: no 'text' string field", where=where, reason="malformed")
-    date = obj.get("date")
-    try:
-        pub = _as_date(date) if isinstance(date, str) and date else default_date
-    except InputError as e:
-        raise RecordError(f"{where}: {e}", where=where, reason="bad-date") from e
     doc_id = obj.get("id")
     fields = {
-        k: v for k, v in obj.items() if k not in ("date", "fetched_at") and (v is None or isinstance(v, str))
+        k: v
+        for k, v in obj.items()
+        if k not in ("date", "date_raw", "fetched_at") and (v is None or isinstance(v, str))
     }
     fields.update(id=str(doc_id) if doc_id not in (None, "") else doc_id_for(text), text=text)
     try:
         article = Article.from_dict(fields)
     except (TypeError, ValueError) as e:
         raise RecordError(f"{where}: {e}", where=where, reason="malformed") from e
-    return replace(article, date=pub)
+    value = obj.get("date")
+    if value in (None, "") and isinstance(obj.get("date_raw"), str):
+        value = obj["date_raw"]  # an article ingest could not date: read again, warned about again
+    pub = parse_pubdate(
+        value, language=article.language, date_order=date_order_for(article.url, article.source)
+    )
+    raw = raw_value(value) if pub is None else None
+    return replace(article, date=pub or default_date, date_raw=raw)
 
 
 def _jsonl(

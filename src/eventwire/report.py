@@ -96,18 +96,30 @@ class RunSummary:
     documents: int = 0
     events: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
 
     def skip(self, skip: Skip) -> None:
         self.skipped[skip.reason] += 1
 
+    def warn(self, warning: Skip) -> None:
+        """Count an article kept with something wrong (``bad-date``: a publication date not read)."""
+        self.warnings[warning.reason] += 1
+
     def as_dict(self) -> dict[str, object]:
-        return {"documents": self.documents, "events": self.events, "skipped": dict(self.skipped)}
+        return {
+            "documents": self.documents,
+            "events": self.events,
+            "skipped": dict(self.skipped),
+            "warnings": dict(self.warnings),
+        }
 
     def print(self, err: bool = True) -> None:
         console = Console(stderr=err)
         skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items())) or "none"
+        warned = ", ".join(f"{n} {reason}" for reason, n in sorted(self.warnings.items())) or "none"
         console.print(
-            f"[bold]coded[/bold] {self.documents} documents, {self.events} events; skipped: {skipped}"
+            f"[bold]coded[/bold] {self.documents} documents, {self.events} events; skipped: {skipped}; "
+            f"warnings: {warned}"
         )
 
 

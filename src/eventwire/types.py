@@ -34,6 +34,32 @@ MODALITIES: tuple[str, ...] = (
     "question",
 )
 
+
+def as_date(value: object, what: str = "date") -> dt.date | None:
+    """A ``datetime.date`` from a date, a datetime or an ISO ``YYYY-MM-DD`` string (``None`` stays ``None``).
+
+    Anything else raises :class:`~eventwire.errors.InputError` saying what was given: a date that is not
+    one must never be dropped silently (``eventwire.ingest.pubdate.parse_pubdate`` reads other forms).
+    """
+    if value is None or type(value) is dt.date:
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    from .errors import InputError
+
+    raise InputError(
+        f"{what}: {value!r} is not a date; give a datetime.date or 'YYYY-MM-DD' "
+        "(eventwire.parse_pubdate reads other forms, such as 'Dec 16 2016')"
+    )
+
+
 Precision = Literal["country", "admin1", "admin2", "city", "place", "region"]
 
 
@@ -42,7 +68,8 @@ class Article:
     """A document to code: a news article, a paragraph, or one line of a JSONL corpus.
 
     ``date`` is the publication date; relative dates in the text resolve against it and, without it,
-    stay null. ``text`` is the clean body (ingest removed boilerplate). ``duplicate_of`` and ``cluster_id``
+    stay null. ``date_raw`` keeps a publication date value that could not be read (a ``bad-date``
+    warning). ``text`` is the clean body (ingest removed boilerplate). ``duplicate_of`` and ``cluster_id``
     come from deduplication; ``skipped_reason`` is set when ingest kept the record only to count a skip.
     """
 
@@ -58,6 +85,11 @@ class Article:
     cluster_id: str | None = None
     skipped_reason: str | None = None
     fetched_at: dt.datetime | None = None
+    date_raw: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.date is not None and type(self.date) is not dt.date:
+            object.__setattr__(self, "date", as_date(self.date, f"Article {self.id!r}: date"))
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -174,7 +206,9 @@ class Event:
 
     ``event``/``mode``/``context`` are PLOVER 0.8; ``cameo``/``cameo_root``/``quad_class``/``goldstein``
     come from the same ontology row, so the two codings never disagree. ``coder`` lists the rules and
-    lexicon entries that produced the record, so every code can be explained.
+    lexicon entries that produced the record, so every code can be explained. ``date_flag`` is
+    ``"long-before-publication"`` when ``date`` is earlier than the article's publication date by more
+    than ``Config.max_date_lag_days``: a reference to the past rather than news of the day.
     """
 
     doc_id: str
@@ -201,6 +235,7 @@ class Event:
     confidence: float = 0.0
     coder: tuple[str, ...] = field(default_factory=tuple)
     sentence_start: int = 0
+    date_flag: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -219,6 +254,7 @@ class Event:
             "modality": self.modality,
             "date": self.date.isoformat() if self.date else None,
             "date_text": self.date_text,
+            "date_flag": self.date_flag,
             "actor": [a.to_dict() for a in self.actor],
             "recipient": [a.to_dict() for a in self.recipient],
             "event_text": self.event_text,
@@ -251,6 +287,7 @@ class Event:
             modality=d.get("modality", "asserted"),
             date=dt.date.fromisoformat(date) if date else None,
             date_text=d.get("date_text"),
+            date_flag=d.get("date_flag"),
             actor=tuple(Actor.from_dict(a) for a in d.get("actor") or ()),
             recipient=tuple(Actor.from_dict(a) for a in d.get("recipient") or ()),
             event_text=d.get("event_text", ""),

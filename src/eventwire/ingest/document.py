@@ -16,9 +16,11 @@ class Document:
     ``kind`` says what ``content`` is: ``html`` (page bytes or text), ``text`` (plain text) or ``link``
     (a URL still to fetch, from a feed entry with ``--follow``; ``content`` is then empty). ``date`` is
     authoritative (a corpus field); ``fallback_date`` is used only when the page itself has none (feed
-    entry or WARC capture date). ``where`` locates the document for skips (``file.jsonl:17``,
-    ``crawl.warc.gz@10422``, a URL). ``requested_url`` is set for fetched pages (remembered so they are not
-    fetched again); ``guess_title`` lets a plain text file's headline-like first line become the title.
+    entry or WARC capture date); ``date_raw`` is a corpus date value not read yet (it is read once the
+    article's language is known, with the source's date order). ``where`` locates the document for skips
+    (``file.jsonl:17``, ``crawl.warc.gz@10422``, a URL). ``requested_url`` is set for fetched pages
+    (remembered so they are not fetched again); ``guess_title`` lets a plain text file's headline-like
+    first line become the title.
     """
 
     where: str
@@ -30,6 +32,7 @@ class Document:
     author: str | None = None
     date: dt.date | None = None
     fallback_date: dt.date | None = None
+    date_raw: str | None = None
     language: str | None = None
     id: str | None = None
     fetched_at: dt.datetime | None = None

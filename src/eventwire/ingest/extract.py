@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import email.utils
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -335,58 +334,12 @@ def _clean_meta(value: object) -> str | None:
 
 
 # ----------------------------------------------------------------------------------------------- dates
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\d{6})?")
-_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y")
+def parse_date(
+    value: object, *, language: str | None = None, date_order: str | None = None
+) -> dt.date | None:
+    """A publication date from what corpora and pages carry, or ``None`` (see
+    :func:`eventwire.ingest.pubdate.parse_pubdate`: structured forms, then dateparser with the language and
+    date order given; dates outside 1800..next year are refused)."""
+    from .pubdate import parse_pubdate
 
-
-def parse_date(value: object) -> dt.date | None:
-    """A publication date from what corpora and pages carry (ISO, RFC 2822, epoch seconds, GDELT
-    ``YYYYMMDDhhmmss``, common written forms), or ``None``; dates outside 1800..next year are refused."""
-    date = _parse_date(value)
-    if date is None or not 1800 <= date.year <= dt.date.today().year + 1:
-        return None
-    return date
-
-
-def _parse_date(value: object) -> dt.date | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)):
-        seconds = value / 1000 if value > 1e11 else value
-        try:
-            return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date()
-        except (OverflowError, OSError, ValueError):
-            return None
-    if not isinstance(value, str):
-        return None
-    s = value.strip()
-    if not s:
-        return None
-    m = _ISO.match(s)
-    if m:
-        return _ymd(*m.groups())
-    m = _COMPACT.fullmatch(s)
-    if m:
-        return _ymd(*m.groups())
-    try:
-        return email.utils.parsedate_to_datetime(s).date()
-    except (TypeError, ValueError, IndexError):
-        pass
-    for fmt in _FORMATS:
-        try:
-            return dt.datetime.strptime(s, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _ymd(y: str, m: str, d: str) -> dt.date | None:
-    try:
-        return dt.date(int(y), int(m), int(d))
-    except ValueError:
-        return None
+    return parse_pubdate(value, language=language, date_order=date_order)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from .pubdate import BAD_DATE, DATE_ORDERS
 
 # Why an input produced no article (the ``reason`` of a :class:`~eventwire.types.Skip`).
 NOT_FOUND = "not-found"
@@ -50,6 +51,11 @@ SKIP_REASONS: dict[str, str] = {
     "http-NNN": "the server answered with that HTTP status (after retries for 429/5xx)",
 }
 
+WARNING_REASONS: dict[str, str] = {
+    BAD_DATE: "a publication date that could not be read (kept as the article's date_raw; the article is "
+    "coded without a publication date, or with --date)",
+}
+
 FLAG_REASONS: dict[str, str] = {
     DUPLICATE: "an exact or near copy of an earlier article (duplicate_of names the canonical one)",
     LANGUAGE: "not in the languages to code (language holds the detected ISO 639-1 code)",
@@ -67,7 +73,10 @@ class IngestOptions:
     - ``input_format``: force a reader for every source (default ``auto``: by extension, then by content).
     - ``fields``: ``(field, column)`` pairs mapping Article fields (``id text html title date url source
       author language``) to JSON keys or CSV columns, over the built-in aliases.
-    - ``date``/``source``: defaults for inputs that carry none (plain text files, stdin).
+    - ``date``/``source``: defaults for inputs that carry none (plain text files, stdin), or whose date
+      cannot be read (counted as a ``bad-date`` warning all the same).
+    - ``date_order``: how numeric publication dates are written (``MDY``, ``DMY``, ``YMD``); default: the
+      source's known order (``data/ingest/date_order.tsv``, by domain), else the language's usual one.
     - ``follow``: fetch and extract the page each feed entry links to (else use the entry's summary).
     - ``as_feed``: treat every URL source as a feed.
     - ``languages``: ISO 639-1 codes to code; other detected languages are kept and flagged
@@ -92,6 +101,7 @@ class IngestOptions:
     input_format: str = "auto"
     fields: tuple[tuple[str, str], ...] = ()
     date: dt.date | None = None
+    date_order: str | None = None
     source: str | None = None
     follow: bool = False
     as_feed: bool = False
@@ -121,6 +131,8 @@ class IngestOptions:
             raise ConfigError(
                 f"unknown input format {self.input_format!r}; use one of {', '.join(INPUT_FORMATS)}"
             )
+        if self.date_order is not None and self.date_order not in DATE_ORDERS:
+            raise ConfigError(f"unknown date order {self.date_order!r}; use one of {', '.join(DATE_ORDERS)}")
         if not 0.0 < self.similarity <= 1.0:
             raise ConfigError(f"similarity must be within (0, 1], got {self.similarity}")
         if not 0.0 < self.containment <= 1.0:
@@ -151,7 +163,8 @@ class IngestSummary:
     ``new`` articles started a cluster, ``duplicates`` joined one, ``language`` were flagged for another
     language, ``unchanged`` were already ingested with the same text (not emitted again), ``updated``
     were already ingested but their text changed (emitted again with the same id); ``already_done`` documents
-    were not even read again (their source was checkpointed as done by an earlier run).
+    were not even read again (their source was checkpointed as done by an earlier run). ``warnings`` count
+    articles that were kept with something wrong (``bad-date``: a publication date that could not be read).
     """
 
     sources: int = 0
@@ -166,6 +179,8 @@ class IngestSummary:
     bytes_read: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
+    warnings: Counter[str] = field(default_factory=Counter)
+    warning_examples: dict[str, str] = field(default_factory=dict)
     languages: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
@@ -174,6 +189,11 @@ class IngestSummary:
         """Count one skip, keeping the first place each reason was seen."""
         self.skipped[reason] += 1
         self.examples.setdefault(reason, where)
+
+    def warn(self, where: str, reason: str, value: str = "") -> None:
+        """Count one warning (an article kept, with something wrong), keeping the first example."""
+        self.warnings[reason] += 1
+        self.warning_examples.setdefault(reason, f"{where}: {value!r}" if value else where)
 
     @property
     def skips(self) -> int:
@@ -204,6 +224,8 @@ class IngestSummary:
             "skipped": dict(sorted(self.skipped.items())),
             "skipped_total": self.skips,
             "skip_examples": dict(sorted(self.examples.items())),
+            "warnings": dict(sorted(self.warnings.items())),
+            "warning_examples": dict(sorted(self.warning_examples.items())),
             "languages": dict(self.languages.most_common()),
             "bytes_read": self.bytes_read,
             "seconds": round(self.elapsed, 3),

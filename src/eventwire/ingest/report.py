@@ -9,7 +9,8 @@ from typing import Any
 from ..errors import ConfigError
 from ..report import LiveStatus
 from ..types import Article, Skip
-from .options import SKIP_REASONS, IngestSummary
+from .options import SKIP_REASONS, WARNING_REASONS, IngestSummary
+from .pubdate import date_warning
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.I)
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)
@@ -46,6 +47,8 @@ class Progress(LiveStatus):
             self.console.print(
                 f"eventwire: skipped {item.where}: {item.reason} {item.detail}".rstrip(), markup=False
             )
+        elif isinstance(item, Article) and self.verbose and (w := date_warning(item)) is not None:
+            self.console.print(f"eventwire: warning {w.where}: {w.reason}: {w.detail}", markup=False)
         now = time.monotonic()
         if self._live is None or self.summary is None or now - self._last < 0.25:
             return
@@ -78,6 +81,21 @@ def print_summary(summary: IngestSummary, console: Any) -> None:
             markup=False,
             highlight=False,
         )
+    if s.warnings:
+        table = Table(
+            title=f"warnings (articles kept): {sum(s.warnings.values())}",
+            title_justify="left",
+            show_edge=False,
+        )
+        table.add_column("reason")
+        table.add_column("count", justify="right")
+        table.add_column("first seen at", overflow="fold")
+        table.add_column("meaning", overflow="fold")
+        for reason, count in s.warnings.most_common():
+            table.add_row(
+                reason, str(count), s.warning_examples.get(reason, ""), WARNING_REASONS.get(reason, "")
+            )
+        console.print(table)
     if s.skipped:
         table = Table(title=f"skipped: {s.skips}", title_justify="left", show_edge=False)
         table.add_column("reason")

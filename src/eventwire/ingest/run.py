@@ -38,6 +38,7 @@ from .options import (
     IngestOptions,
     IngestSummary,
 )
+from .pubdate import BAD_DATE, date_order_for, parse_pubdate
 from .sources import Unit, expand, read_unit
 from .state import RunState, open_state
 from .urls import host_of, normalize_url
@@ -288,6 +289,14 @@ class Ingestor:
             return Skip(doc.where, EMPTY, f"{len(text)} characters of text after extraction")
         source = doc.source or host_of(url) or self.options.source
         language = doc.language or detect_language(text)[0]
+        date_raw = None
+        if doc.date_raw is not None:
+            order = self.options.date_order or date_order_for(url, source)
+            parsed = parse_pubdate(doc.date_raw, language=language, date_order=order)
+            if parsed is None:
+                date_raw = doc.date_raw
+                self.summary.warn(doc.where, BAD_DATE, date_raw)
+            date = parsed or date or self.options.date
         fp = self.dedup.fingerprint(text) if self.dedup is not None else None
         article_id = doc.id or url or text_id(fp.content_hash if fp else content_hash(text), source)
         cluster_id = duplicate_of = None
@@ -319,6 +328,7 @@ class Ingestor:
             cluster_id=cluster_id,
             skipped_reason=flag,
             fetched_at=doc.fetched_at,
+            date_raw=date_raw,
         )
 
     def _count(self, status: str, flag: str | None, language: str | None) -> None:

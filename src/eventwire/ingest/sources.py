@@ -28,9 +28,10 @@ from typing import IO, Any
 
 from ..types import Skip
 from .document import Document
-from .extract import decode, looks_binary, parse_date
+from .extract import decode, looks_binary
 from .feeds import iter_feed, looks_like_feed
 from .options import CORRUPT, EMPTY, NOT_FOUND, NOT_HTML, TOO_LARGE, UNREADABLE, UNSUPPORTED, IngestOptions
+from .pubdate import raw_value, structured_date
 from .streams import sniffable
 from .urls import host_of, is_url
 from .warc import iter_warc
@@ -338,7 +339,12 @@ class FieldMap:
             "id": _as_text(get.get("id")),
             "language": (_as_text(get.get("language")) or "").lower()[:2] or None,
         }
-        date = parse_date(get.get("date")) or self.options.date
+        value = get.get("date")
+        date = structured_date(value)
+        # A value only dateparser can read waits for the article's language (known after extraction).
+        common["date_raw"] = raw_value(value) if date is None else None
+        if date is None and common["date_raw"] is None:
+            date = self.options.date
         if text:
             return Document(kind="text", content=text, date=date, **common)
         return Document(kind="html", content=html or "", fallback_date=date, **common)

@@ -53,13 +53,13 @@ _LOCATED = ("loc_name", "loc_country", "loc_admin1", "loc_geonameid", "loc_lat",
 """What a merged event copies from its most precise location."""
 
 MEMBER_FIELDS = ("event_id", "article_id", "merged_id", "block_key", "merge_date", "merge_date_source",
-                 "mode", "modality", "context", "confidence", "sentence_index", *_REPRESENTED,
+                 "mode", "modality", "context", "confidence", "sentence_index", "date_flag", *_REPRESENTED,
                  *_LOCATED)  # fmt: skip
 """The mention columns the merge reads (with the article's ``cluster_id``, ``duplicate_of``, ``source``,
 ``url``, ``pub_date``, ``fetched_at`` and ``stored_at``)."""
 
 TYPE_LEVELS = ("plover", "cameo_root", "cameo_base", "cameo")
-_DATE_SOURCE_RANK = {"text": 0, "published": 1, "stored": 2}
+_DATE_SOURCE_RANK = {"text": 0, "published": 1, "none": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +244,7 @@ class _Sig:
         self.anonymous = all(c.startswith("---") for c in self.sides[0] | self.sides[1])
         self.mode = m["mode"] or None
         self.place = place_key(m)
-        self.day = m["merge_date"].toordinal()
+        self.day: int | None = m["merge_date"].toordinal() if m["merge_date"] is not None else None
         self.explicit = m["merge_date_source"] == "text"
         self.group = cluster_key(m)
         self.article = m["article_id"]
@@ -286,7 +286,9 @@ class Cluster:
             self.modes.add(s.mode)
         if s.place is not None:
             self.places.add(s.place)
-        if s.explicit:
+        if s.day is None:
+            pass  # undated: constrains no date, joins only its own article's or dedup cluster's events
+        elif s.explicit:
             self.e_days[s.day] += 1
         elif self.f_min == 0 and self.f_max == 0:
             self.f_min = self.f_max = s.day
@@ -298,11 +300,15 @@ class Cluster:
     def has_fallback(self) -> bool:
         return self.f_max != 0
 
-    def day(self) -> int:
-        """The event's day: the most reported text date, else the earliest publication date."""
+    @property
+    def dated(self) -> bool:
+        return bool(self.e_days) or self.has_fallback
+
+    def day(self) -> int | None:
+        """The event's day: the most reported text date, else the earliest publication date, else None."""
         if self.e_days:
             return min(self.e_days.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        return self.f_min
+        return self.f_min if self.has_fallback else None
 
 
 def _accepts(rule: MergeRule, c: Cluster, s: _Sig) -> bool:
@@ -314,13 +320,17 @@ def _accepts(rule: MergeRule, c: Cluster, s: _Sig) -> bool:
     if c.groups.get(s.group, set()) - {s.article}:
         w = lag = rule.cluster_window_days
     d = s.day
-    if c.e_days:
+    if (d is None or not c.dated) and s.group not in c.groups:
+        return False  # without a date, only mentions of one article (or its copies) can be one event
+    if d is None:
+        pass
+    elif c.e_days:
         lo, hi = min(c.e_days), max(c.e_days)
         if s.explicit and not (d - lo <= w and hi - d <= w):
             return False
         if not s.explicit and not (d - hi >= -w and d - lo <= lag):
             return False
-    if c.has_fallback:
+    if d is not None and c.has_fallback:
         if s.explicit and not (c.f_min - d >= -w and c.f_max - d <= lag):
             return False
         if not s.explicit and not (d - c.f_min <= lag and c.f_max - d <= lag):
@@ -341,12 +351,22 @@ def _score(c: Cluster, s: _Sig) -> tuple[int, int, int, int, int]:
         and s.place.geonameid is not None
         and any(p.geonameid == s.place.geonameid for p in c.places)
     )
-    return (same_group, same_place, -abs(s.day - c.day()), len(c.members), -c.order)
+    day = c.day()
+    gap = abs(s.day - day) if s.day is not None and day is not None else 0
+    return (same_group, same_place, -gap, len(c.members), -c.order)
 
 
 def merge_order(m: dict[str, Any]) -> tuple[Any, ...]:
-    """The order mentions are assigned in: by date, text dates first, then by article and event id."""
-    return (m["merge_date"], _DATE_SOURCE_RANK.get(m["merge_date_source"], 3), m["article_id"], m["event_id"])
+    """The order mentions are assigned in: by date (undated last), text dates first, then by article and
+    event id."""
+    day = m["merge_date"]
+    return (
+        day is None,
+        day or dt.date.min,
+        _DATE_SOURCE_RANK.get(m["merge_date_source"], 3),
+        m["article_id"],
+        m["event_id"],
+    )
 
 
 def assign(
@@ -360,11 +380,18 @@ def assign(
     """
     # block -> day -> clusters with a mention that day: candidates are looked up within the horizon only.
     days: dict[str, dict[int, list[Cluster]]] = {}
+    # (block, dedup group) -> clusters with a mention of that group: where an undated mention may go
+    grouped: dict[tuple[str, str], list[Cluster]] = {}
     by_id: dict[int, Cluster] = {}
     h = rule.horizon_days
 
     def place(c: Cluster, m: dict[str, Any], s: _Sig) -> None:
+        new_group = s.group not in c.groups
         c.add(m, s)
+        if new_group:
+            grouped.setdefault((c.block_key, s.group), []).append(c)
+        if s.day is None:
+            return
         bucket = days.setdefault(c.block_key, {}).setdefault(s.day, [])
         if not bucket or bucket[-1] is not c:
             bucket.append(c)
@@ -380,7 +407,9 @@ def assign(
     for m in sorted(pending, key=merge_order):
         s = _Sig(rule, m)
         block = days.get(m["block_key"], {})
-        near = {c.order: c for day in range(s.day - h, s.day + h + 1) for c in block.get(day, ())}
+        near = {c.order: c for c in grouped.get((m["block_key"], s.group), ())}
+        if s.day is not None:
+            near.update((c.order, c) for day in range(s.day - h, s.day + h + 1) for c in block.get(day, ()))
         cands = [c for _, c in sorted(near.items()) if _accepts(rule, c, s)]
         if cands:
             best = max(cands, key=lambda c: _score(c, s))
@@ -448,15 +477,17 @@ def summarize(
     """
     rep = _representative(members)
     reporting = [*members, *copies]
-    explicit = Counter(m["merge_date"] for m in members if m["merge_date_source"] == "text")
+    dated = [m for m in members if m["merge_date"] is not None]
+    explicit = Counter(m["merge_date"] for m in dated if m["merge_date_source"] == "text")
+    event_date: dt.date | None = None
+    date_source = "none"  # no date in any text, no publication date: unknown, never invented
     if explicit:
         event_date = min(explicit.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         date_source = "text"
-    else:
-        first = min(
-            members, key=lambda m: (m["merge_date"], _DATE_SOURCE_RANK.get(m["merge_date_source"], 3))
-        )
+    elif dated:
+        first = min(dated, key=lambda m: (m["merge_date"], _DATE_SOURCE_RANK.get(m["merge_date_source"], 3)))
         event_date, date_source = first["merge_date"], first["merge_date_source"]
+    flags = [m.get("date_flag") for m in dated if m["merge_date"] == event_date and m.get("date_flag")]
     seen = sorted(seen_at(m) for m in reporting)
     with_url = sorted((seen_at(m), m["event_id"], m["url"]) for m in members if m["url"])
     modalities = {m["modality"] for m in members}
@@ -465,8 +496,9 @@ def summarize(
         "block_key": rep["block_key"],
         "event_date": event_date,
         "date_source": date_source,
-        "date_lo": min(m["merge_date"] for m in members),
-        "date_hi": max(m["merge_date"] for m in members),
+        "date_lo": min((m["merge_date"] for m in dated), default=None),
+        "date_hi": max((m["merge_date"] for m in dated), default=None),
+        "date_flag": flags[0] if flags else None,
         **{k: rep[k] for k in _REPRESENTED},
         "mode": rep["mode"] or next((m["mode"] for m in members if m["mode"]), None),
         "context": sorted({c for m in members for c in (m["context"] or ())}),

@@ -102,6 +102,7 @@ def article_row(
         n_events,
         stored_at,
         run_id,
+        a.date_raw,
     )
 
 
@@ -151,7 +152,7 @@ _EVENT_COLS = {
     "context": "context", "cameo": "cameo", "cameo_root": "cameo_root", "quad_class": "quad_class",
     "goldstein": "goldstein", "modality": "modality", "event_date": "date", "date_text": "date_text",
     "event_text": "event_text", "event_start": "event_start", "event_end": "event_end",
-    "confidence": "confidence", "coder": "coder",
+    "confidence": "confidence", "coder": "coder", "date_flag": "date_flag",
 }  # fmt: skip
 _SUMMARY_COLS = {"code": "code", "name": "name", "country": "country", "sector": "sector", "org": "org"}
 _ATT_COLS = {"attribution_text": "text", "attribution_start": "start", "attribution_end": "end",
@@ -338,6 +339,7 @@ def events_from_rows(mentions: Iterable[dict[str, Any]], actors: Iterable[dict[s
                 confidence=m["confidence"],
                 coder=tuple(m["coder"] or ()),
                 sentence_start=m["sentence_start"],
+                date_flag=m.get("date_flag"),
             )
         )
     return out
@@ -358,4 +360,5 @@ def article_from_row(r: dict[str, Any]) -> Article:
         cluster_id=r["cluster_id"],
         skipped_reason=r["skipped_reason"],
         fetched_at=r["fetched_at"],
+        date_raw=r.get("pub_date_raw"),
     )

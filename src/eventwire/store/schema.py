@@ -228,7 +228,25 @@ _V1_INDEXES = [
     ("merged_date", "merged_events", "event_date"),
 ]
 
-TABLES: dict[str, list[Column]] = _V1_TABLES
+_V2_COLUMNS: dict[str, list[Column]] = {
+    "articles": [("pub_date_raw", "text")],
+    "mentions": [("date_flag", "text")],
+    "merged_events": [("date_flag", "text")],
+}
+"""Migration 2 (``dates_you_can_trust``): the raw publication date an article kept when it could not be
+read, and the flag of event dates long before publication. Mentions without any date keep a null
+``merge_date`` (``merge_date_source`` ``none``), never the day they were stored."""
+
+
+def _added(base: dict[str, list[Column]], *changes: dict[str, list[Column]]) -> dict[str, list[Column]]:
+    out = {t: list(cols) for t, cols in base.items()}
+    for change in changes:
+        for table, cols in change.items():
+            out[table] += cols
+    return out
+
+
+TABLES: dict[str, list[Column]] = _added(_V1_TABLES, _V2_COLUMNS)
 """The current schema: table name -> columns in order."""
 
 SEQUENCES = ("merged_id_seq", "run_id_seq")
@@ -274,7 +292,32 @@ class Migration:
     statements: Callable[[str], list[str]]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial_schema", _create_v1),)
+def _add_columns(change: dict[str, list[Column]]) -> Callable[[str], list[str]]:
+    def statements(dialect: str) -> list[str]:
+        return [
+            f"ALTER TABLE {table} ADD COLUMN {name} {ddl_type(t, dialect)}"
+            for table, cols in change.items()
+            for name, t in cols
+        ]
+
+    return statements
+
+
+def _v2(dialect: str) -> list[str]:
+    # Version 1 dated undated mentions with the day they were stored ("stored"): that date is unknown.
+    return [
+        *_add_columns(_V2_COLUMNS)(dialect),
+        "UPDATE mentions SET merge_date = NULL, merge_date_source = 'none' "
+        "WHERE merge_date_source = 'stored'",
+        "UPDATE merged_events SET event_date = NULL, date_lo = NULL, date_hi = NULL, date_source = 'none' "
+        "WHERE date_source = 'stored'",
+    ]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial_schema", _create_v1),
+    Migration(2, "dates_you_can_trust", _v2),
+)
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The schema version this code reads and writes."""

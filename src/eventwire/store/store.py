@@ -25,7 +25,7 @@ from ..errors import InputError, StoreError
 from ..types import MODALITIES, Article, Event, Skip
 from .backend import Backend, chunked, redact
 from .browse import Browse
-from .merge import MEMBER_FIELDS, Cluster, MergeRule, assign, summarize
+from .merge import MEMBER_FIELDS, Cluster, MergeRule, assign, cluster_key, summarize
 from .records import (
     actors_table,
     article_from_row,
@@ -47,6 +47,7 @@ _MEMBER_SQL = (
     "a.pub_date, a.fetched_at, a.stored_at FROM mentions m JOIN articles a ON a.article_id = m.article_id"
 )
 _CHUNK = 20_000
+_LAST_DAY = dt.date(9999, 12, 31)
 _KEY_FIELDS = ("event", "cameo", "cameo_root", "modality", "actor_codes", "recipient_codes")
 
 
@@ -64,7 +65,9 @@ class EventFilter:
     prefix (``04``, ``042``); dates bound the event date (inclusive). ``place`` matches where the event
     happened: a GeoNames id, a place name (any case) or the place's country (ISO alpha-3); ``bbox`` is
     ``(west, south, east, north)`` in degrees (``west > east`` crosses the antimeridian); ``text`` is
-    words (or ``"quoted phrases"``) that must all appear, in any case, in the sentence of one mention.
+    words (or ``"quoted phrases"``) that must all appear, in any case, in the sentence of one mention;
+    ``dated`` selects events with a date (``True``) or without one (``False``: no date in their text and
+    no publication date).
     """
 
     since: dt.date | None = None
@@ -77,6 +80,7 @@ class EventFilter:
     place: tuple[str, ...] = ()
     bbox: tuple[float, float, float, float] | None = None
     text: str | None = None
+    dated: bool | None = None
 
     def where(self, level: str = "events", alias: str = "") -> tuple[str, list[Any]]:
         """The SQL condition (``?`` placeholders) and its parameters, for ``events`` or ``mentions``."""
@@ -90,6 +94,8 @@ class EventFilter:
         if self.until:
             conds.append(f"{date_col} <= ?")
             params.append(self.until)
+        if self.dated is not None:
+            conds.append(f"{date_col} IS {'NOT ' if self.dated else ''}NULL")
         if self.actor:
             codes = f"('|' || coalesce({p}actor_codes, '') || '|' || coalesce({p}recipient_codes, ''))"
             conds.append("(" + " OR ".join(f"{codes} LIKE ?" for _ in self.actor) + ")")
@@ -549,7 +555,7 @@ class Store(Browse):
         """The merge bookkeeping columns of new mentions: side codes, block key, and the date merged on."""
         ac = [side_codes(ev.actor) for ev in events]
         rc = [side_codes(ev.recipient) for ev in events]
-        dates: list[dt.date] = []
+        dates: list[dt.date | None] = []
         sources: list[str] = []
         for ev, art in zip(events, owners, strict=True):
             # The coder dates an event with no date in its text by its article (date_text stays None):
@@ -561,8 +567,9 @@ class Store(Browse):
                 dates.append(art.date)
                 sources.append("published")
             else:
-                dates.append(now.date())
-                sources.append("stored")
+                # No date in the text and no publication date: unknown, never the day it was stored.
+                dates.append(None)
+                sources.append("none")
         cache: dict[tuple[Any, ...], str] = {}
         keys = []
         for ev, a, r in zip(events, ac, rc, strict=True):
@@ -613,7 +620,7 @@ class Store(Browse):
     def _assign(self, pending: list[dict[str, Any]]) -> tuple[int, list[Any]]:
         """Give every pending mention a merged id (setting ``merged_id`` in the dicts)."""
         h = self.rule.horizon_days
-        keys = sorted({(m["block_key"], m["merge_date"]) for m in pending})
+        keys = sorted({(m["block_key"], m["merge_date"]) for m in pending if m["merge_date"] is not None})
         window = pa.table(
             {
                 "block_key": pa.array([k for k, _ in keys], pa.string()),
@@ -621,15 +628,34 @@ class Store(Browse):
                 "hi": pa.array([d + dt.timedelta(days=h) for _, d in keys], pa.date32()),
             }
         )
+        cand: set[int] = set()
         with self.backend.temp_table("_ew_win", window) as t:
-            cand = [
+            cand.update(
                 r[0]
                 for r in self.backend.fetchall(
                     f"SELECT DISTINCT m.merged_id FROM mentions m JOIN {t} k ON m.block_key = k.block_key "
                     "AND m.merge_date BETWEEN k.lo AND k.hi WHERE m.merged_id IS NOT NULL"
                 )
-            ]
-        clusters = assign(self.rule, pending, self._members(cand))
+            )
+        undated = sorted({(m["block_key"], cluster_key(m)) for m in pending if m["merge_date"] is None})
+        if undated:  # an undated mention can only join a merged event of its own article or dedup cluster
+            groups = pa.table(
+                {
+                    "block_key": pa.array([k for k, _ in undated], pa.string()),
+                    "grp": pa.array([g for _, g in undated], pa.string()),
+                }
+            )
+            with self.backend.temp_table("_ew_grp", groups) as t:
+                cand.update(
+                    r[0]
+                    for r in self.backend.fetchall(
+                        "SELECT DISTINCT m.merged_id FROM mentions m JOIN articles a "
+                        f"ON a.article_id = m.article_id JOIN {t} k ON m.block_key = k.block_key "
+                        "AND coalesce(a.cluster_id, a.duplicate_of, a.article_id) = k.grp "
+                        "WHERE m.merged_id IS NOT NULL"
+                    )
+                )
+        clusters = assign(self.rule, pending, self._members(sorted(cand)))
         fresh = [c for c in clusters if c.merged_id is None]
         for c, new_id in zip(fresh, self.backend.next_ids("merged_id_seq", len(fresh)), strict=True):
             c.merged_id = new_id
@@ -884,11 +910,12 @@ class Store(Browse):
         """
         cond, params = (where or EventFilter()).where("mentions")
         after: tuple[Any, ...] = ()
+        day = f"coalesce(merge_date, DATE '{_LAST_DAY.isoformat()}')"  # undated mentions come last
         while True:
-            page = " AND (merge_date, event_id) > (?, ?)" if after else ""
+            page = f" AND ({day}, event_id) > (?, ?)" if after else ""
             part = self.backend.fetchall(
-                f"SELECT event_id, merged_id, merge_date FROM mentions WHERE ({cond}){page} "
-                f"ORDER BY merge_date, event_id LIMIT {int(batch)}",
+                f"SELECT event_id, merged_id, {day} FROM mentions WHERE ({cond}){page} "
+                f"ORDER BY {day}, event_id LIMIT {int(batch)}",
                 [*params, *after],
             )
             if not part:
