@@ -21,6 +21,7 @@ from eventwire.errors import ConfigError, InputError
 from eventwire.ingest import IngestOptions, IngestSummary, ingest
 from eventwire.ingest.pubdate import date_order_for, date_warning, parse_pubdate, structured_date
 from eventwire.pipeline import read_inputs
+from eventwire.store import open_store
 from eventwire.types import Article, Skip
 
 D = dt.date
@@ -127,7 +128,13 @@ def test_unreadable_dates_are_warnings_in_every_command(tmp_path: Path) -> None:
     p.write_text(
         json.dumps({"id": "good", "text": text, "date": "Dec 16 2016"})
         + "\n"
-        + json.dumps({"id": "bad", "text": text + " Again.", "date": "the day after the storm"})
+        + json.dumps(
+            {
+                "id": "bad",
+                "text": "Police in Kabul said on Monday that gunmen attacked a checkpoint overnight.",
+                "date": "the day after the storm",
+            }
+        )
         + "\n",
         encoding="utf-8",
     )
@@ -156,6 +163,19 @@ def test_unreadable_dates_are_warnings_in_every_command(tmp_path: Path) -> None:
         (D(2016, 12, 16), None),
         (None, "the day after the storm"),
     ]
+
+    # `code` and `run` count the same warning; neither skips the article nor invents a date for it
+    res = CliRunner().invoke(main, ["code", str(p), "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    assert "warnings: 1 bad-date" in res.stderr and "skipped: none" in res.stderr
+    db = tmp_path / "events.duckdb"
+    res = CliRunner().invoke(main, ["run", str(p), "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    stats = json.loads(res.stdout)
+    assert stats["warnings"] == {"bad-date": 1} and stats["coded"] == 2 and not stats["skipped"]
+    with open_store(db, read_only=True) as s:
+        assert s.get_articles(["bad"])[0].date_raw == "the day after the storm"
+        assert dt.date.today() not in s.mentions().column("merge_date").to_pylist()
 
 
 def _gold_records(shared: Path) -> list[dict[str, str]]:

@@ -134,7 +134,23 @@ def config_options(f: F) -> F:
         _extra_files(
             "--discards", "discard_files", "Extra discard phrases (PETRARCH discard format); repeatable."
         ),
-        click.option("--min-confidence", type=float, default=0.0, show_default=True),
+        click.option(
+            "--min-confidence",
+            type=click.FloatRange(0.0, 1.0),
+            default=0.0,
+            show_default=True,
+            help="Leave out events whose confidence (0-1) is below this.",
+        ),
+        click.option(
+            "--max-date-lag",
+            "max_date_lag_days",
+            type=click.IntRange(min=0),
+            default=30,
+            show_default=True,
+            metavar="DAYS",
+            help="Flag events dated more than DAYS before their article's publication "
+            "(date_flag=long-before-publication).",
+        ),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -153,6 +169,7 @@ def build_config(**kw: Any) -> Config:
         people_files=tuple(kw.get("people_files") or ()),
         discard_files=tuple(kw.get("discard_files") or ()),
         min_confidence=kw.get("min_confidence", 0.0),
+        max_date_lag_days=kw.get("max_date_lag_days", 30),
     )
 
 
@@ -320,6 +337,7 @@ READER_KEYS = (
     "input_format",
     "columns",
     "pub_date",
+    "date_order",
     "source_name",
     "follow",
     "as_feed",
@@ -360,7 +378,17 @@ def _reader_options(f: F) -> F:
             "CSV column, e.g. --column text=body; repeatable.",
         ),
         click.option(
-            "--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for inputs without one."
+            "--date",
+            "pub_date",
+            default=None,
+            help="Publication date (YYYY-MM-DD) for inputs without one, or whose date cannot be read.",
+        ),
+        click.option(
+            "--date-order",
+            type=click.Choice(["MDY", "DMY", "YMD"], case_sensitive=False),
+            default=None,
+            help="How the sources write numeric dates (04/03/2016). Default: by the source's domain "
+            "(data/ingest/date_order.tsv), else the article's language (month first for English).",
         ),
         click.option(
             "--source",
@@ -453,6 +481,7 @@ def _ingest_options(kw: dict[str, Any], **extra: Any) -> Any:
         input_format=r["input_format"],
         fields=tuple(fields),
         date=_parse_date(r["pub_date"]),
+        date_order=r["date_order"].upper() if r["date_order"] else None,
         source=r["source_name"],
         follow=r["follow"],
         as_feed=r["as_feed"],
@@ -850,6 +879,10 @@ def run_cmd(
         if verbose:
             console.print(f"eventwire: skipped {s.where}: {s.reason} {s.detail}".rstrip(), markup=False)
 
+    def on_warning(w: Skip) -> None:
+        if verbose:
+            console.print(f"eventwire: warning {w.where}: {w.reason}: {w.detail}", markup=False)
+
     with _interruptible() as stop, open_store(db) as store, RunProgress(enabled=not as_json) as progress:
         stats = run_sources(
             list(sources),
@@ -861,6 +894,7 @@ def run_cmd(
             batch_articles=batch_articles,
             on_progress=progress.update,
             on_skip=on_skip,
+            on_warning=on_warning,
             interrupted=stop,
         )
     if as_json:

@@ -157,10 +157,12 @@ def print_run_summary(s: RunStats, db: str, console: Any) -> None:
         markup=False,
         highlight=False,
     )
-    if s.skipped:
-        table = Table(title=f"skipped: {sum(s.skipped.values())}", title_justify="left", show_edge=False)
+    for title, counts in (("warnings (articles kept)", s.warnings), ("skipped", s.skipped)):
+        if not counts:
+            continue
+        table = Table(title=f"{title}: {sum(counts.values())}", title_justify="left", show_edge=False)
         table.add_column("reason")
         table.add_column("count", justify="right")
-        for reason, count in s.skipped.most_common():
+        for reason, count in counts.most_common():
             table.add_row(reason, str(count))
         console.print(table)

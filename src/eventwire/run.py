@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from .config import Config
 from .ingest import IngestOptions, ingest
+from .ingest.pubdate import date_warning
 from .store import Store
 from .store.records import id_problem, printable, text_sha1
 from .types import Article, Event, Skip
@@ -41,7 +42,8 @@ class ArticleCoder(Protocol):
 
 @dataclass(slots=True)
 class RunStats:
-    """What a run did: documents read, coded and stored, events and merged events, skips by reason."""
+    """What a run did: documents read, coded and stored, events and merged events, skips by reason, and
+    warnings by reason (articles kept with something wrong: ``bad-date``, a publication date not read)."""
 
     documents: int = 0
     coded: int = 0
@@ -53,6 +55,7 @@ class RunStats:
     merged_updated: int = 0
     batches: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
     elapsed: float = 0.0
     run_id: int | None = None
     merged_total: int = 0
@@ -75,6 +78,7 @@ class RunStats:
             "merged_events_total": self.merged_total,
             "mentions_total": self.mentions_total,
             "skipped": dict(sorted(self.skipped.items())),
+            "warnings": dict(sorted(self.warnings.items())),
             "batches": self.batches,
             "seconds": round(self.elapsed, 2),
         }
@@ -90,6 +94,7 @@ def run_pipeline(
     batch_articles: int = 200,
     on_progress: Callable[[RunStats], None] | None = None,
     on_skip: Callable[[Skip], None] | None = None,
+    on_warning: Callable[[Skip], None] | None = None,
     sources: Sequence[str] = (),
     interrupted: Callable[[], bool] | None = None,
 ) -> RunStats:
@@ -100,8 +105,10 @@ def run_pipeline(
     merged events still count the copies of their articles (``num_articles``, ``num_sources``); with
     ``code_duplicates`` duplicates are coded too. An article id that came earlier in the same run is a
     ``duplicate-id`` skip (the first is kept; across runs a changed text replaces the stored article), an
-    id no backend can store an ``invalid-id`` skip. The run is recorded ``done``, ``interrupted`` (by
-    ``KeyboardInterrupt``, or any error once ``interrupted()`` says a stopping signal came) or ``failed``.
+    id no backend can store an ``invalid-id`` skip. Articles kept with a warning (a publication date that
+    could not be read) are counted in ``warnings`` and passed to ``on_warning``. The run is recorded
+    ``done``, ``interrupted`` (by ``KeyboardInterrupt``, or any error once ``interrupted()`` says a stopping
+    signal came) or ``failed``.
     """
     stats = RunStats()
     t0 = time.perf_counter()
@@ -144,6 +151,11 @@ def run_pipeline(
                 skip(item)
                 continue
             stats.documents += 1
+            warning = date_warning(item)
+            if warning is not None:
+                stats.warnings[warning.reason] += 1
+                if on_warning is not None:
+                    on_warning(warning)
             buffer.append(item)
             if len(buffer) >= batch_articles:
                 yield from _new(buffer)
