@@ -90,13 +90,34 @@ def main() -> None:
     """eventwire: turn news into political event data (CAMEO and PLOVER), offline."""
 
 
-def _parse_date(value: str | None) -> dt.date | None:
+def _parse_date(value: str | None, option: str = "--date") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError as e:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from e
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint=option) from e
+
+
+def _modality_option(what: str) -> Callable[[F], F]:
+    from .types import MODALITIES
+
+    return click.option(
+        "--modality",
+        "modalities",
+        multiple=True,
+        help=f"{what}: {', '.join(MODALITIES)}; repeatable.",
+    )
+
+
+def _checked(fn: Callable[[], Any]) -> Any:
+    """Run a library check, turning a :class:`FilterError` into a usage error naming the option."""
+    from .errors import FilterError
+
+    try:
+        return fn()
+    except FilterError as e:
+        raise click.BadParameter(str(e), param_hint=f"--{e.option}") from None
 
 
 def _extra_files(flag: str, dest: str, help: str) -> Callable[[F], F]:
@@ -194,12 +215,7 @@ def _format_default() -> str:
     help="Output format (default: table on a terminal, else jsonl).",
 )
 @click.option("--date", "pub_date", default=None, help="Publication date (YYYY-MM-DD) for text input.")
-@click.option(
-    "--modality",
-    "modalities",
-    multiple=True,
-    help="Only emit events with this modality (repeatable), e.g. --modality asserted.",
-)
+@_modality_option("Only emit events with this modality")
 @config_options
 def code_cmd(
     inputs: tuple[str, ...],
@@ -216,7 +232,11 @@ def code_cmd(
 
     config = build_config(**kw)
     if modalities:
-        config = config.replace(include_modalities=modalities)
+        from .store.filters import modality_name
+
+        config = config.replace(
+            include_modalities=tuple(_checked(lambda: [modality_name(m) for m in modalities]))
+        )
     date = _parse_date(pub_date)
     fmt = fmt or _format_default()
     summary = RunSummary()
@@ -748,7 +768,8 @@ def _filter_options(f: F) -> F:
             "--country",
             "countries",
             multiple=True,
-            help="Actor's or recipient's country (ISO alpha-3); repeatable.",
+            help="Actor's or recipient's country: ISO alpha-3 (TUR), alpha-2 (TR), FIPS 10-4 as GDELT "
+            "writes it (TU), or a name (Turkey); IGO, NGO, MNC, IMG for non-state actors; repeatable.",
         ),
         click.option(
             "--type",
@@ -757,14 +778,13 @@ def _filter_options(f: F) -> F:
             help="PLOVER type (CONSULT) or CAMEO code prefix (04, 042); repeatable.",
         ),
         click.option(
-            "--quad", "quads", multiple=True, type=click.IntRange(1, 4), help="Quad class 1-4; repeatable."
-        ),
-        click.option(
-            "--modality",
-            "modalities",
+            "--quad",
+            "quads",
             multiple=True,
-            help="asserted, reported, negated, future, ...; repeatable.",
+            help="Quad class 1-4 (1 verbal cooperation, 2 material cooperation, 3 verbal conflict, "
+            "4 material conflict); repeatable.",
         ),
+        _modality_option("Only events with this modality"),
         click.option(
             "--place",
             "places",
@@ -791,17 +811,22 @@ def _filter_options(f: F) -> F:
 def _event_filter(kw: dict[str, Any]) -> Any:
     from .store import EventFilter
 
-    return EventFilter(
-        since=_parse_date(kw.pop("since", None)),
-        until=_parse_date(kw.pop("until", None)),
-        actor=tuple(kw.pop("actors", ())),
-        country=tuple(kw.pop("countries", ())),
-        type=tuple(kw.pop("types", ())),
-        quad=tuple(kw.pop("quads", ())),
-        modality=tuple(kw.pop("modalities", ())),
-        place=tuple(kw.pop("places", ())),
-        bbox=_parse_bbox(kw.pop("bbox", None)),
-        text=kw.pop("text", None),
+    since = _parse_date(kw.pop("since", None), "--since")
+    until = _parse_date(kw.pop("until", None), "--until")
+    bbox = _parse_bbox(kw.pop("bbox", None))
+    return _checked(
+        lambda: EventFilter(
+            since=since,
+            until=until,
+            actor=tuple(kw.pop("actors", ())),
+            country=tuple(kw.pop("countries", ())),
+            type=tuple(kw.pop("types", ())),
+            quad=tuple(kw.pop("quads", ())),
+            modality=tuple(kw.pop("modalities", ())),
+            place=tuple(kw.pop("places", ())),
+            bbox=bbox,
+            text=kw.pop("text", None),
+        )
     ).check()
 
 

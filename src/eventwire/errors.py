@@ -15,6 +15,17 @@ class ConfigError(EventwireError):
     """The configuration is invalid (bad option value, unknown model, unreadable dictionary)."""
 
 
+class FilterError(ConfigError):
+    """A filter value is not one of the valid ones (``--country XX``, ``--type BOGUS``): matching nothing
+    silently would look like "no such events". ``option``, ``value`` and the valid ``choices`` are kept."""
+
+    def __init__(self, option: str, value: str, message: str, choices: list[str]) -> None:
+        super().__init__(message)
+        self.option = option
+        self.value = value
+        self.choices = choices
+
+
 class ModelNotFoundError(ConfigError):
     """No usable spaCy model is installed."""
 

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import InputError, StoreError
-from ..types import MODALITIES, Article, Event, Skip
+from ..types import MODALITIES, Article, Event, Skip, as_date
 from .backend import Backend, chunked, redact
 from .browse import Browse
 from .merge import MEMBER_FIELDS, Cluster, MergeRule, assign, cluster_key, summarize
@@ -61,13 +61,14 @@ class EventFilter:
     """Which events a query or export selects; empty fields select everything.
 
     ``actor`` matches CAMEO code prefixes on either side (``AZE`` matches ``AZEGOV``); ``country``
-    matches the actor's or recipient's country; ``type`` is a PLOVER type (``CONSULT``) or a CAMEO code
-    prefix (``04``, ``042``); dates bound the event date (inclusive). ``place`` matches where the event
-    happened: a GeoNames id, a place name (any case) or the place's country (ISO alpha-3); ``bbox`` is
-    ``(west, south, east, north)`` in degrees (``west > east`` crosses the antimeridian); ``text`` is
-    words (or ``"quoted phrases"``) that must all appear, in any case, in the sentence of one mention;
-    ``dated`` selects events with a date (``True``) or without one (``False``: no date in their text and
-    no publication date).
+    matches the actor's or recipient's country (ISO alpha-3, alpha-2, FIPS 10-4 or a name); ``type`` is a
+    PLOVER type (``CONSULT``) or a CAMEO code prefix (``04``, ``042``); ``quad`` 1-4; these values are
+    checked and normalised on creation (:mod:`eventwire.store.filters`). Dates bound the event date
+    (inclusive). ``place`` matches where the event happened: a GeoNames id, a place name (any case) or the
+    place's country (ISO alpha-3); ``bbox`` is ``(west, south, east, north)`` in degrees (``west > east``
+    crosses the antimeridian); ``text`` is words (or ``"quoted phrases"``) that must all appear, in any
+    case, in the sentence of one mention; ``dated`` selects events with a date (``True``) or without one
+    (``False``: no date in their text and no publication date).
     """
 
     since: dt.date | None = None
@@ -81,6 +82,22 @@ class EventFilter:
     bbox: tuple[float, float, float, float] | None = None
     text: str | None = None
     dated: bool | None = None
+
+    def __post_init__(self) -> None:
+        # Every value is checked and put in the store's form: a misspelt value is an error listing the
+        # valid ones (FilterError), never an empty result. A single string counts as a one-value tuple.
+        from .filters import checked
+
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and type(value) is not dt.date:
+                object.__setattr__(self, name, as_date(value, f"EventFilter {name}"))
+        if self.actor or self.country or self.type or self.quad or self.modality:
+            values = checked(
+                actor=self.actor, country=self.country, type=self.type, quad=self.quad, modality=self.modality
+            )
+            for name, value in values.items():
+                object.__setattr__(self, name, value)
 
     def where(self, level: str = "events", alias: str = "") -> tuple[str, list[Any]]:
         """The SQL condition (``?`` placeholders) and its parameters, for ``events`` or ``mentions``."""
