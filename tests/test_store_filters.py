@@ -61,7 +61,9 @@ def test_types_modalities_quads() -> None:
     assert quad_class("material-conflict") == 4 and quad_class("2") == 2 and quad_class(3) == 3
     with pytest.raises(FilterError, match="1 \\(verbal-cooperation\\)"):
         quad_class(5)
-    f = EventFilter(modality="Asserted", country="TR", type=("consult", "04"), quad=("1",), since="2024-01-01")
+    f = EventFilter(
+        modality="Asserted", country="TR", type=("consult", "04"), quad=("1",), since="2024-01-01"
+    )
     assert (f.modality, f.country, f.type, f.quad, f.since) == (
         ("asserted",),
         ("TUR",),

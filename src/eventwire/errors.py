@@ -11,6 +11,10 @@ class EventwireError(Exception):
     """Base class: catch this to handle any eventwire failure."""
 
 
+class EventwireWarning(UserWarning):
+    """Something was not done but nothing failed: a record skipped where no ``on_skip`` handler listens."""
+
+
 class ConfigError(EventwireError):
     """The configuration is invalid (bad option value, unknown model, unreadable dictionary)."""
 

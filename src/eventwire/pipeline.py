@@ -12,8 +12,9 @@ import datetime as dt
 import json
 import multiprocessing
 import sys
+import warnings
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .components import CODER_DEFECTS, doc_id_for, make_doc
 from .config import Config
-from .errors import InputError, RecordError
+from .errors import EventwireWarning, InputError, RecordError
 from .ingest.pubdate import date_order_for, flag_dates, parse_pubdate, raw_value
 from .nlp import load_pipeline
 from .types import Article, Event, Skip
@@ -112,14 +113,19 @@ class Coder:
         return [(a, r if isinstance(r, Skip) else results[id(a)]) for a, r in out]
 
     def code_articles(
-        self, articles: Iterable[Article], on_skip: SkipHandler | None = None
+        self, articles: Iterable[ArticleLike], on_skip: SkipHandler | None = None
     ) -> Iterator[tuple[Article, list[Event]]]:
         """Code a stream of articles, yielding ``(article, events)`` in input order.
 
-        Memory stays flat: at most a few batches are in flight. Articles that cannot be coded are passed to
-        ``on_skip`` (and not yielded); with ``config.n_process > 1`` batches are coded in worker processes.
+        ``articles`` are :class:`Article` records, dicts (``{"id", "text", "date"?, "url"?, ...}``, the JSONL
+        input's shape), ``(id, text)`` or ``(id, text, date)`` tuples, or bare texts (see
+        :func:`as_article`). Memory stays flat: at most a few batches are in flight. Records that cannot be
+        coded are passed to ``on_skip`` (and not yielded); without ``on_skip``, a malformed record (no text,
+        a date that is not one) raises :class:`~eventwire.errors.InputError` and an article the coder
+        cannot read (empty, too large, not English) is reported as an :class:`EventwireWarning`. With
+        ``config.n_process > 1`` batches are coded in worker processes.
         """
-        batches = _chunks(articles, self.config.batch_size)
+        batches = _chunks(_as_articles(articles, on_skip), self.config.batch_size)
         if self.config.n_process <= 1:
             results: Iterator[list[tuple[Article, list[Event] | Skip]]] = map(self._code_batch, batches)
         else:
@@ -129,8 +135,66 @@ class Coder:
                 if isinstance(res, Skip):
                     if on_skip is not None:
                         on_skip(res)
+                    else:
+                        warnings.warn(
+                            f"eventwire: skipped {res.where}: {res.reason} {res.detail}".rstrip(),
+                            EventwireWarning,
+                            stacklevel=2,
+                        )
                     continue
                 yield article, res
+
+
+ArticleLike = Article | Mapping[str, Any] | tuple[Any, ...] | str
+"""What :func:`code_articles` accepts as one article."""
+
+
+def as_article(item: ArticleLike, index: int = 0) -> Article:
+    """An :class:`Article` from an Article, a dict, an ``(id, text[, date])`` tuple or a bare text.
+
+    A dict has the JSONL input's fields (``id``, ``text``, ``date``, ``url``, ``source``, ``title``,
+    ``language``...); its ``date`` (a ``datetime.date``, ``'YYYY-MM-DD'`` or a written date such as
+    ``'Dec 16 2016'``) is read as the readers read it. Raises :class:`~eventwire.errors.RecordError` saying
+    which record is wrong and why: no text, or a date that is not one.
+    """
+    if isinstance(item, Article):
+        return item
+    where = f"item {index}"
+    if isinstance(item, str):
+        return Article(id=doc_id_for(item), text=item)
+    if isinstance(item, tuple) and len(item) in (2, 3):
+        item = dict(zip(("id", "text", "date"), item, strict=False))
+    if not isinstance(item, Mapping):
+        raise RecordError(
+            f"{where}: a {type(item).__name__}; give an Article, a dict with 'text', an (id, text) or "
+            "(id, text, date) tuple, or a str",
+            where=where,
+            reason="malformed",
+        )
+    if "id" in item and item["id"] not in (None, ""):
+        where = f"{where} (id {item['id']!r})"
+    article = _article_from_json(dict(item), where, None)
+    if article.date_raw is not None:
+        raise RecordError(
+            f"{where}: date {article.date_raw!r} is not a date; give a datetime.date, 'YYYY-MM-DD' or a "
+            "written date with day, month and year ('Dec 16 2016')",
+            where=where,
+            reason="bad-date",
+        )
+    return article
+
+
+def _as_articles(items: Iterable[ArticleLike], on_skip: SkipHandler | None) -> Iterator[Article]:
+    for i, item in enumerate(items):
+        if type(item) is Article:
+            yield item
+            continue
+        try:
+            yield as_article(item, i)
+        except RecordError as e:
+            if on_skip is None:
+                raise
+            on_skip(Skip(where=e.where, reason=e.reason, detail=str(e).removeprefix(f"{e.where}: ")))
 
 
 def _chunks(items: Iterable[Article], n: int) -> Iterator[list[Article]]:
@@ -201,9 +265,10 @@ def code_text(
 
 
 def code_articles(
-    articles: Iterable[Article], config: Config | None = None, on_skip: SkipHandler | None = None
+    articles: Iterable[ArticleLike], config: Config | None = None, on_skip: SkipHandler | None = None
 ) -> Iterator[tuple[Article, list[Event]]]:
-    """Code a stream of articles (see :meth:`Coder.code_articles`)."""
+    """Code a stream of articles: :class:`Article` records, dicts, ``(id, text[, date])`` tuples or texts
+    (see :meth:`Coder.code_articles`)."""
     return _default_coder(config or Config()).code_articles(articles, on_skip=on_skip)
 
 

@@ -196,6 +196,30 @@ def _columns(records: Sequence[Any], names: dict[str, str], prefix: str = "") ->
     return {prefix + n: col for n, col in zip(names, zip(*rows, strict=True), strict=True)}
 
 
+def merge_dates(
+    events: Sequence[Event], published: Sequence[dt.date | None]
+) -> tuple[list[dt.date | None], list[str]]:
+    """The date each event is merged on and where it comes from (``text``, ``published`` or ``none``).
+
+    The coder dates an event with no date in its text by its article (``date_text`` stays None): that is a
+    publication date, weaker evidence than a date the text gives. Without either the date is unknown
+    (``None``, source ``none``): never the day it was stored.
+    """
+    dates: list[dt.date | None] = []
+    sources: list[str] = []
+    for ev, pub in zip(events, published, strict=True):
+        if ev.date is not None and (ev.date_text or ev.date != pub):
+            dates.append(ev.date)
+            sources.append("text")
+        elif pub is not None:
+            dates.append(pub)
+            sources.append("published")
+        else:
+            dates.append(None)
+            sources.append("none")
+    return dates, sources
+
+
 def mentions_table(events: Sequence[Event], merge: dict[str, list[Any]]) -> pa.Table:
     """The ``mentions`` rows of events, column by column.
 

@@ -33,6 +33,7 @@ from .records import (
     events_from_rows,
     id_problem,
     mentions_table,
+    merge_dates,
     paused_gc,
     printable,
     side_codes,
@@ -572,21 +573,7 @@ class Store(Browse):
         """The merge bookkeeping columns of new mentions: side codes, block key, and the date merged on."""
         ac = [side_codes(ev.actor) for ev in events]
         rc = [side_codes(ev.recipient) for ev in events]
-        dates: list[dt.date | None] = []
-        sources: list[str] = []
-        for ev, art in zip(events, owners, strict=True):
-            # The coder dates an event with no date in its text by its article (date_text stays None):
-            # that is a publication date, weaker evidence than a date the text gives.
-            if ev.date is not None and (ev.date_text or ev.date != art.date):
-                dates.append(ev.date)
-                sources.append("text")
-            elif art.date is not None:
-                dates.append(art.date)
-                sources.append("published")
-            else:
-                # No date in the text and no publication date: unknown, never the day it was stored.
-                dates.append(None)
-                sources.append("none")
+        dates, sources = merge_dates(events, [a.date for a in owners])
         cache: dict[tuple[Any, ...], str] = {}
         keys = []
         for ev, a, r in zip(events, ac, rc, strict=True):
@@ -881,12 +868,22 @@ class Store(Browse):
         return int(self.backend.fetchall(f"SELECT count(*) FROM {table} WHERE {cond}", params)[0][0])
 
     def events_df(self, where: EventFilter | None = None, *, limit: int | None = None) -> pd.DataFrame:
-        """:meth:`events` as a pandas DataFrame."""
-        return self.events(where, limit=limit).to_pandas()
+        """:meth:`events` as a pandas DataFrame (Arrow-backed dtypes: the columns keep the table's types)."""
+        from ..frames import frame
+
+        return frame(self.events(where, limit=limit))
 
     def mentions_df(self, where: EventFilter | None = None, *, limit: int | None = None) -> pd.DataFrame:
-        """:meth:`mentions` as a pandas DataFrame."""
-        return self.mentions(where, limit=limit).to_pandas()
+        """:meth:`mentions` as a pandas DataFrame (Arrow-backed dtypes)."""
+        from ..frames import frame
+
+        return frame(self.mentions(where, limit=limit))
+
+    def sql_df(self, query: str) -> pd.DataFrame:
+        """:meth:`sql` as a pandas DataFrame (Arrow-backed dtypes)."""
+        from ..frames import frame
+
+        return frame(self.sql(query))
 
     def sql(self, query: str, *, timeout: float | None = None) -> pa.Table:
         """Run one read-only SQL statement (the ``--sql`` passthrough) and return an Arrow table.
