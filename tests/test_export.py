@@ -254,7 +254,10 @@ def test_round_trips_lose_nothing(
         assert tables["events"].to_pylist() == merged.to_pylist()
         assert _types(tables["events"].schema) == _types(merged.schema)
         res = export(
-            s, "gdelt", out / "g", where=EventFilter(modality=tuple({e.modality for e in events} or {"x"}))
+            s,
+            "gdelt",
+            out / "g",
+            where=EventFilter(modality=tuple({e.modality for e in events} or {"asserted"})),
         )
         gd = read_gdelt(Path(res.files[0]), PUBLISHED_EVENTS)
         dated = [r for r in merged.to_pylist() if r["event_date"] is not None]
