@@ -19,7 +19,15 @@ class ConfigError(EventwireError):
     """The configuration is invalid (bad option value, unknown model, unreadable dictionary)."""
 
 
-class FilterError(ConfigError):
+class ModelNotFoundError(ConfigError):
+    """No usable spaCy model is installed."""
+
+
+class InputError(EventwireError):
+    """An input could not be read: missing file, binary data, invalid encoding, malformed record."""
+
+
+class FilterError(InputError):
     """A filter value is not one of the valid ones (``--country XX``, ``--type BOGUS``): matching nothing
     silently would look like "no such events". ``option``, ``value`` and the valid ``choices`` are kept."""
 
@@ -28,14 +36,6 @@ class FilterError(ConfigError):
         self.option = option
         self.value = value
         self.choices = choices
-
-
-class ModelNotFoundError(ConfigError):
-    """No usable spaCy model is installed."""
-
-
-class InputError(EventwireError):
-    """An input could not be read: missing file, binary data, invalid encoding, malformed record."""
 
 
 class RecordError(InputError):
