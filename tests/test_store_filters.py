@@ -71,12 +71,19 @@ def test_types_modalities_quads() -> None:
         (1,),
         dt.date(2024, 1, 1),
     )
-    with pytest.raises(FilterError, match=", ".join(MODALITIES)):
-        EventFilter(modality=("bogus",))
+    # a misspelt value is kept with its error: reported by check(), raised by any query (where())
+    bad = EventFilter(modality=("bogus", "asserted"), country="TR")
+    assert bad.modality == ("bogus", "asserted") and bad.country == ("TUR",)
+    assert bad.problems() == [f"unknown modality 'bogus': use one of {', '.join(MODALITIES)}"]
+    with pytest.raises(FilterError, match=", ".join(MODALITIES)) as e:
+        bad.check()
+    assert e.value.option == "modality" and e.value.choices == list(MODALITIES)
+    with pytest.raises(FilterError, match="unknown modality"):
+        bad.where()
     with pytest.raises(InputError, match="not a date"):
         EventFilter(since="last week")
-    with pytest.raises(FilterError, match="not an actor code"):
-        EventFilter(actor=("AZE GOV",))
+    with pytest.raises(FilterError, match="not a CAMEO actor code"):
+        EventFilter(actor=("AZE GOV",)).check()
 
 
 def test_gdelt_and_iso_codes_select_the_same_events(tmp_path: Path) -> None:

@@ -826,8 +826,8 @@ def _event_filter(kw: dict[str, Any]) -> Any:
             place=tuple(kw.pop("places", ())),
             bbox=bbox,
             text=kw.pop("text", None),
-        )
-    ).check()
+        ).check()
+    )
 
 
 def _parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:

@@ -19,7 +19,7 @@ import difflib
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from ..errors import FilterError
 from ..types import MODALITIES
@@ -34,7 +34,6 @@ QUAD_NAMES = {
     "material-conflict": 4,
 }
 _ACTOR = re.compile(r"[A-Z-]{3}[A-Z0-9]*")
-T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -143,8 +142,7 @@ def event_type(value: str) -> str:
     raise FilterError(
         "type",
         value,
-        f"type {value!r} is not an event type: use a PLOVER type ({', '.join(types)}) or a CAMEO code "
-        "prefix (04, 042)",
+        f"type {value!r} is not a PLOVER type ({', '.join(types)}) or a CAMEO code prefix (04, 042)",
         types,
     )
 
@@ -156,7 +154,7 @@ def modality_name(value: str) -> str:
     raise FilterError(
         "modality",
         value,
-        f"modality {value!r} is not a modality: use {', '.join(MODALITIES)}",
+        f"unknown modality {value!r}: use one of {', '.join(MODALITIES)}",
         list(MODALITIES),
     )
 
@@ -174,7 +172,7 @@ def quad_class(value: int | str) -> int:
         return QUAD_NAMES[text]
     choices = [f"{n} ({name})" for name, n in QUAD_NAMES.items()]
     raise FilterError(
-        "quad", str(value), f"quad {value!r} is not a quad class: use {', '.join(choices)}", choices
+        "quad", str(value), f"quad class {value} does not exist: use {', '.join(choices)}", choices
     )
 
 
@@ -186,31 +184,41 @@ def actor_code(value: str) -> str:
     raise FilterError(
         "actor",
         value,
-        f"actor {value!r} is not an actor code: use a CAMEO-style code or its start, three letters for "
-        "the country (or IGO, NGO, ---) then the sector and more (AZE, AZEGOV, IGOUNO, ---GOV)",
+        f"actor {value!r} is not a CAMEO actor code or prefix: three letters for the country (or IGO, "
+        "NGO, ---), then the sector and more (AZE, AZEGOV, IGOUNO, ---GOV)",
         [],
     )
 
 
-def _each(values: object, check: Callable[[Any], T]) -> tuple[T, ...]:
-    """``check`` over ``values`` (one value or an iterable of them), without repeats, in order."""
-    items = (values,) if isinstance(values, (str, int)) else tuple(values)  # type: ignore[arg-type]
-    out: list[T] = []
-    for v in items:
-        c = check(v)
-        if c not in out:
-            out.append(c)
-    return tuple(out)
+CHECKS: dict[str, Callable[[Any], Any]] = {
+    "actor": actor_code,
+    "country": country_code,
+    "type": event_type,
+    "quad": quad_class,
+    "modality": modality_name,
+}
+"""The filter fields whose values are checked, and their checks."""
 
 
-def checked(
-    *, actor: object = (), country: object = (), type: object = (), quad: object = (), modality: object = ()
-) -> dict[str, tuple[Any, ...]]:
-    """The filter values in the store's form (see the module doc), or a :class:`FilterError`."""
-    return {
-        "actor": _each(actor, actor_code),
-        "country": _each(country, country_code),
-        "type": _each(type, event_type),
-        "quad": _each(quad, quad_class),
-        "modality": _each(modality, modality_name),
-    }
+def checked(values: dict[str, object]) -> tuple[dict[str, tuple[Any, ...]], list[FilterError]]:
+    """The filter values in the store's form (see the module doc), and what was wrong with the others.
+
+    ``values`` maps fields of :data:`CHECKS` to one value or an iterable of them; a valid value is
+    normalised (repeats dropped, order kept), an invalid one is kept as given and its
+    :class:`FilterError` returned, so that every problem of a filter can be reported at once.
+    """
+    out: dict[str, tuple[Any, ...]] = {}
+    errors: list[FilterError] = []
+    for name, raw in values.items():
+        items = (raw,) if isinstance(raw, (str, int)) else tuple(raw)  # type: ignore[arg-type]
+        kept: list[Any] = []
+        for v in items:
+            try:
+                c = CHECKS[name](v)
+            except FilterError as e:
+                errors.append(e)
+                c = v
+            if c not in kept:
+                kept.append(c)
+        out[name] = tuple(kept)
+    return out, errors

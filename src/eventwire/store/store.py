@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from ..errors import InputError, StoreError
-from ..types import MODALITIES, Article, Event, Skip, as_date
+from ..errors import FilterError, InputError, StoreError
+from ..types import Article, Event, Skip, as_date
 from .backend import Backend, chunked, redact
 from .browse import Browse
 from .merge import MEMBER_FIELDS, Cluster, MergeRule, assign, cluster_key, summarize
@@ -83,25 +83,29 @@ class EventFilter:
     bbox: tuple[float, float, float, float] | None = None
     text: str | None = None
     dated: bool | None = None
+    errors: tuple[FilterError, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Every value is checked and put in the store's form: a misspelt value is an error listing the
-        # valid ones (FilterError), never an empty result. A single string counts as a one-value tuple.
-        from .filters import checked
+        # Every value is checked and put in the store's form (a single string counts as a one-value
+        # tuple). A misspelt value is kept with its FilterError, reported by problems()/check() and raised
+        # by where(): a filter never silently matches nothing.
+        from .filters import CHECKS, checked
 
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None and type(value) is not dt.date:
                 object.__setattr__(self, name, as_date(value, f"EventFilter {name}"))
-        if self.actor or self.country or self.type or self.quad or self.modality:
-            values = checked(
-                actor=self.actor, country=self.country, type=self.type, quad=self.quad, modality=self.modality
-            )
+        if any(getattr(self, name) for name in CHECKS):
+            values, errors = checked({name: getattr(self, name) for name in CHECKS})
             for name, value in values.items():
                 object.__setattr__(self, name, value)
+            object.__setattr__(self, "errors", tuple(errors))
 
     def where(self, level: str = "events", alias: str = "") -> tuple[str, list[Any]]:
-        """The SQL condition (``?`` placeholders) and its parameters, for ``events`` or ``mentions``."""
+        """The SQL condition (``?`` placeholders) and its parameters, for ``events`` or ``mentions``;
+        raises :class:`~eventwire.errors.FilterError` when a value was not valid."""
+        if self.errors:
+            self.check()
         p = f"{alias}." if alias else ""
         date_col = f"{p}event_date" if level == "events" else f"{p}merge_date"
         conds: list[str] = []
@@ -173,20 +177,7 @@ class EventFilter:
         out: list[str] = []
         if self.since and self.until and self.since > self.until:
             out.append(f"since ({self.since}) is after until ({self.until}): swap them")
-        for q in self.quad:
-            if q not in (1, 2, 3, 4):
-                out.append(
-                    f"quad class {q} does not exist: use 1 (verbal cooperation) to 4 (material conflict)"
-                )
-        for m in self.modality:
-            if m not in MODALITIES:
-                out.append(f"unknown modality {m!r}: use one of {', '.join(MODALITIES)}")
-        for t in self.type:
-            if not (_TYPE_RE.match(t) or (t.isdigit() and 1 <= len(t) <= 4)):
-                out.append(f"{t!r} is not a PLOVER type (CONSULT) or a CAMEO code prefix (04, 042)")
-        for a in self.actor:
-            if not _ACTOR_RE.match(a):
-                out.append(f"{a!r} is not a CAMEO actor code or prefix (letters, digits, '-'; e.g. AZEGOV)")
+        out += [str(e) for e in self.errors]  # actor, country, type, quad, modality (store/filters.py)
         for pl in self.place:
             if not pl.strip() or len(pl) > 200:
                 out.append(f"place {pl!r} must be a GeoNames id, a place name or an ISO alpha-3 country")
@@ -212,8 +203,12 @@ class EventFilter:
         return out
 
     def check(self) -> EventFilter:
-        """This filter, or :class:`~eventwire.errors.InputError` saying everything that is wrong with it."""
+        """This filter, or :class:`~eventwire.errors.InputError` saying everything that is wrong with it
+        (a :class:`~eventwire.errors.FilterError`, with the valid choices, when a value is misspelt)."""
         problems = self.problems()
+        if problems and self.errors:
+            first = self.errors[0]
+            raise FilterError(first.option, first.value, "; ".join(problems), first.choices)
         if problems:
             raise InputError("; ".join(problems))
         return self
@@ -221,8 +216,6 @@ class EventFilter:
 
 MAX_TEXT_QUERY = 200
 MAX_TEXT_TERMS = 8
-_TYPE_RE = re.compile(r"^[A-Za-z_]{2,24}$")
-_ACTOR_RE = re.compile(r"^[A-Za-z0-9-]{1,24}$")
 _TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
 
 
