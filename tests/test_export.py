@@ -25,6 +25,7 @@ from eventwire.export import (
     GDELT_EVENT_COLUMNS,
     GDELT_MENTION_COLUMNS,
     export,
+    global_event_id,
     load_tables,
 )
 from eventwire.store import EventFilter, Store, open_store
@@ -190,9 +191,10 @@ def test_gdelt_export_parses_with_the_published_schema(filled: Store, tmp_path: 
     mn = read_gdelt(Path(res.files[1]), PUBLISHED_MENTIONS)
     lines = Path(res.files[0]).read_text(encoding="utf-8").splitlines()
     assert all(line.count("\t") == 60 for line in lines) and len(lines) == 2
-    merged = {r["merged_id"]: r for r in filled.events().to_pylist()}
+    merged = {global_event_id(r["first_event_id"]): r for r in filled.events().to_pylist()}
     consult = ev[ev["EventRootCode"] == "04"].iloc[0]
-    row = merged[int(consult["GLOBALEVENTID"])]
+    row = merged[int(consult["GLOBALEVENTID"])]  # derived from the first mention: the same in any database
+    assert int(consult["GLOBALEVENTID"]) >= 2**62 and row["first_event_id"] == "g1#0"
     assert (consult["SQLDATE"], consult["MonthYear"], consult["Year"]) == (20240506, 202405, 2024)
     assert consult["FractionDate"] == pytest.approx(2024 + (5 * 30 + 6) / 365, abs=1e-4)
     assert (consult["NumMentions"], consult["NumSources"], consult["NumArticles"]) == (2, 2, 2)
@@ -202,8 +204,16 @@ def test_gdelt_export_parses_with_the_published_schema(filled: Store, tmp_path: 
         "AJ",
         "AJ09",
     )
-    assert consult["ActionGeo_FullName"] == "Baku, Azerbaijan" and consult["ActionGeo_FeatureID"] == "587084"
-    assert consult["ActionGeo_Lat"] == BAKU.lat and consult["Actor1Geo_Type"] == 0
+    # GDELT's "City, ADM1, Country" (the first-level division's name as GeoNames writes it)
+    assert (
+        consult["ActionGeo_FullName"] == "Baku, Bakı, Azerbaijan"
+        and consult["ActionGeo_FeatureID"] == "587084"
+    )
+    assert consult["ActionGeo_Lat"] == BAKU.lat
+    # state actors the text does not place are placed in their country, as GDELT does
+    assert consult["Actor1Geo_Type"] == 1 and consult["Actor1Geo_CountryCode"] in ("AJ", "AM")
+    assert consult["Actor1Geo_FullName"] in ("Azerbaijan", "Armenia") and consult["Actor1Geo_Lat"] > 38
+    assert consult["AvgTone"] == row["avg_tone"]
     assert consult["SOURCEURL"] == row["source_url"] and consult["GoldsteinScale"] == row["goldstein"]
     accuse = ev[ev["EventCode"] == "1121"].iloc[0]
     assert (accuse["EventBaseCode"], accuse["EventRootCode"]) == ("112", "11")
@@ -211,7 +221,10 @@ def test_gdelt_export_parses_with_the_published_schema(filled: Store, tmp_path: 
         accuse["Actor1Code"] == "IGOUNO"
         and accuse["Actor1CountryCode"] == ""
         and accuse["Actor1Type1Code"] == "IGO"
+        and accuse["Actor1KnownGroupCode"] == "UNO"
+        and accuse["Actor1Geo_Type"] == 0  # an organisation has no country to place it in
     )
+    assert accuse["ActionGeo_FullName"] == "Washington, District of Columbia, United States"
     assert (accuse["ActionGeo_Type"], accuse["ActionGeo_CountryCode"], accuse["ActionGeo_ADM1Code"]) == (
         3,
         "US",
@@ -261,6 +274,8 @@ def test_round_trips_lose_nothing(
         )
         gd = read_gdelt(Path(res.files[0]), PUBLISHED_EVENTS)
         dated = [r for r in merged.to_pylist() if r["event_date"] is not None]
+        for r in dated:
+            r["merged_id"] = global_event_id(r["first_event_id"])
         undated = merged.num_rows - len(dated)
         # GDELT rows need a date: undated merged events are left out, and the export says so
         assert any(f"left out {undated} merged events without a date" in n for n in res.notes) == bool(
@@ -283,7 +298,10 @@ def test_round_trips_lose_nothing(
                 r["num_sources"],
                 r["num_articles"],
             )
-            assert (g["Actor1Code"], g["Actor2Code"]) == (_tsv(r["actor_code"]), _tsv(r["recipient_code"]))
+            assert (g["Actor1Code"], g["Actor2Code"]) == (
+                _tsv(r["actor_code"]).removeprefix("---"),
+                _tsv(r["recipient_code"]).removeprefix("---"),
+            )
             lat = g["ActionGeo_Lat"]
             assert (None if pd.isna(lat) else lat) == (r["loc_lat"] if g["ActionGeo_Type"] else None)
             assert g["SOURCEURL"] == _tsv(r["source_url"])

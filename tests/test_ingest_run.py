@@ -93,6 +93,7 @@ def test_cli_writes_jsonl_the_coder_reads() -> None:
             "skipped_reason",
             "fetched_at",
             "date_raw",
+            "origin",
         }
         assert Article.from_dict(d).to_dict() == d
     assert lines[0]["date"] == "2024-03-13" and lines[1]["skipped_reason"] == "language"
@@ -242,3 +243,21 @@ def test_one_run_per_state_directory(tmp_path: Path) -> None:
         assert next(iter(again.run([str(FIX / "plain_story.txt")]))).title == (
             "Ministers pledge to reopen border crossing by spring"
         )
+
+
+def test_articles_without_a_url_say_where_they_were_read(tmp_path: Path) -> None:
+    from eventwire.ingest import IngestOptions, ingest
+
+    text = "The foreign ministers met in Tallinn on Wednesday to discuss the damaged cables."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    lines = [
+        json.dumps({"id": "web", "text": text + " One.", "url": "https://example.org/web"}),
+        json.dumps({"id": "local", "text": "Protesters marched in Ganja on Sunday against bread prices."}),
+    ]
+    (tmp_path / "b.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    opts = IngestOptions(state_dir=None, dedup=False)
+    arts = {a.id: a for a in ingest([str(tmp_path)], opts) if isinstance(a, Article)}
+    by_origin = {a.origin for a in arts.values()}
+    assert (tmp_path / "a.txt").resolve().as_uri() in by_origin
+    assert arts["local"].origin == (tmp_path / "b.jsonl").resolve().as_uri() + "#line=2"
+    assert arts["web"].origin is None and arts["web"].url == "https://example.org/web"

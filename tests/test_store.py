@@ -184,21 +184,6 @@ _opt = st.none() | _txt
 _int = st.integers(0, 2**31 - 1)
 _float = st.floats(-1e6, 1e6, allow_nan=False)
 _code = st.none() | st.from_regex(r"[A-Z-]{3}[A-Z]{0,6}", fullmatch=True)
-_actors = st.builds(
-    Actor,
-    text=_txt,
-    start=_int,
-    end=_int,
-    name=_opt,
-    country=st.none() | st.sampled_from(["AZE", "ARM", "IGO", "---"]),
-    sector=st.none() | st.sampled_from(["GOV", "MIL", "CVL"]),
-    org=_opt,
-    role=_opt,
-    kind=_opt,
-    code=_code,
-    resolved_from=_opt,
-    coder=_opt,
-)
 _places = st.builds(
     Place,
     text=_txt,
@@ -215,6 +200,22 @@ _places = st.builds(
     precision=st.none() | st.sampled_from(["country", "admin1", "city", "place"]),
     reason=_opt,
     doc_id=_opt,
+)
+_actors = st.builds(
+    Actor,
+    text=_txt,
+    start=_int,
+    end=_int,
+    name=_opt,
+    country=st.none() | st.sampled_from(["AZE", "ARM", "IGO", "---"]),
+    sector=st.none() | st.sampled_from(["GOV", "MIL", "CVL"]),
+    org=_opt,
+    role=_opt,
+    kind=_opt,
+    code=_code,
+    resolved_from=_opt,
+    coder=_opt,
+    place=st.none() | _places,
 )
 _ids = itertools.count()
 
@@ -238,6 +239,7 @@ def documents(draw: st.DrawFn, max_events: int = 4) -> tuple[Article, list[Event
         cluster_id=draw(_opt),
         fetched_at=draw(st.none() | st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2030, 1, 1))),
         date_raw=draw(_opt),
+        origin=draw(_opt),
     )
     events = []
     for n in range(draw(st.integers(0, max_events))):

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .errors import InputError
+from .errors import EventwireError, InputError
 from .store import EventFilter, Store
 from .store.backend import chunked
 from .store.countries import lookup
@@ -201,41 +202,159 @@ def _clean(values: list[Any]) -> list[str]:
 # --- GDELT --------------------------------------------------------------------------------------------
 
 
+def global_event_id(first_event_id: str) -> int:
+    """GDELT's GLOBALEVENTID of a merged event: 2^62 plus the first 62 bits of the SHA-1 of the id of its
+    first mention. The same event coded from the same article has the same id in every database; ids of
+    different events collide with a probability of about n^2 / 2^63; and they never meet GDELT's own ids,
+    which are far below 2^62."""
+    digest = int.from_bytes(hashlib.sha1(first_event_id.encode("utf-8")).digest()[:8], "big")
+    return (1 << 62) | (digest & ((1 << 62) - 1))
+
+
+_NONSTATE = ("IGO", "NGO", "MNC", "IMG")
+
+
 def _actor_fields(code: Any, name: Any, country: Any, sector: Any, org: Any) -> tuple[str, ...]:
-    """Actor{i}Code .. Actor{i}Type3Code from our actor summary (CAMEO codes)."""
+    """Actor{i}Code .. Actor{i}Type3Code from our actor summary, as GDELT writes them: CAMEO codes
+    without PETRARCH's ``---`` placeholder (``---GOV`` is ``GOV``), names in capitals, the known group
+    (``UNO`` of ``IGOUNO``) for non-state actors, the role codes as types."""
     if code is None and name is None:
         return ("",) * 10
+    code = (code or "").removeprefix("---")
     state = lookup(country) is not None if country else False
     country_code = country if state else ""
+    nonstate = (country or "") in _NONSTATE or code[:3] in _NONSTATE
+    group = code[3:6] if nonstate and len(code) >= 6 else ""
     types = [sector or ""] if state or not country else [country, sector or ""]
-    types = [t for t in types if t][:3] + [""] * 3
-    return (code or "", name or "", country_code or "", org or "", "", "", "", types[0], types[1], types[2])
+    types = [t for t in types if t and t != "---"][:3] + [""] * 3
+    label = (name or "").upper()
+    return (code, label, country_code or "", group, "", "", "", types[0], types[1], types[2])
 
 
-def _geo_fields(row: dict[str, Any]) -> tuple[Any, ...]:
-    """ActionGeo_Type .. ActionGeo_FeatureID from a merged event's location."""
-    if row["loc_country"] is None and row["loc_name"] is None and row["loc_geonameid"] is None:
-        return (0, "", "", "", "", None, None, "")
-    cc = lookup(row["loc_country"])
-    fips = cc.fips if cc else ""
-    rank = place_rank(row["loc_precision"], row["loc_feature_code"])
+class _Names:
+    """Place names GDELT's geo fields need that the store does not keep (first-level division names,
+    country centres), from the gazetteer; empty when it cannot be loaded."""
+
+    def __init__(self) -> None:
+        self._gaz: Any = None
+        self._tried = False
+        self._admin1: dict[tuple[str, str], str] = {}
+
+    def gazetteer(self) -> Any:
+        if not self._tried:
+            self._tried = True
+            try:
+                from .geo import Geocoder
+
+                self._gaz = Geocoder.load().gazetteer
+            except (ImportError, EventwireError, OSError):  # no geo stage: names without divisions
+                self._gaz = None
+        return self._gaz
+
+    def admin1(self, iso2: str, code: str) -> str:
+        key = (iso2, code)
+        if key not in self._admin1:
+            gaz = self.gazetteer()
+            entry = gaz.admin1(iso2, code) if gaz is not None and code else None
+            self._admin1[key] = entry.name if entry is not None else ""
+        return self._admin1[key]
+
+    def centre(self, iso2: str) -> tuple[float | None, float | None, int | None]:
+        gaz = self.gazetteer()
+        entry = gaz.country(iso2) if gaz is not None else None
+        return (entry.lat, entry.lon, entry.geonameid) if entry is not None else (None, None, None)
+
+
+_NO_GEO: tuple[Any, ...] = (0, "", "", "", "", None, None, "")
+
+
+def _geo(
+    names: _Names,
+    *,
+    country: Any,
+    name: Any,
+    geonameid: Any,
+    lat: Any,
+    lon: Any,
+    admin1: Any,
+    feature_code: Any,
+    precision: Any,
+) -> tuple[Any, ...]:
+    """GDELT's eight geo fields (Type .. FeatureID) of one place, formatted as GDELT writes them.
+
+    ``FullName`` is "City, ADM1, Country" for a city ("Alexandria, Louisiana, United States"), "ADM1,
+    Country" for a first-level division and the country's name for a country.
+    """
+    cc = lookup(country)
+    if cc is None or not cc.fips:
+        return _NO_GEO  # a place without a country (a region, "the European Union"): GDELT cannot say it
+    fips = cc.fips
+    rank = place_rank(precision, feature_code)
     us = cc is not None and cc.iso2 == "US"
     geo_type = 1 if rank == 0 else (2 if us else 5) if rank == 1 else (3 if us else 4)
-    name = row["loc_name"] or (cc.name if cc else "")
-    full = name if rank == 0 or cc is None or name == cc.name else f"{name}, {cc.name}"
-    admin1 = (row["loc_admin1"] or "").rsplit(".", 1)[-1]  # GeoNames writes "US.WA" or "WA"
-    adm1 = fips + admin1 if rank > 0 and admin1 else fips
-    feature = str(row["loc_geonameid"]) if row["loc_geonameid"] is not None else (fips if rank == 0 else "")
-    return (geo_type, full, fips, adm1, "", row["loc_lat"], row["loc_lon"], feature)
+    admin1_code = (admin1 or "").rsplit(".", 1)[-1]  # GeoNames writes "US.WA" or "WA"
+    if rank == 0:
+        full = cc.name
+    else:
+        division = names.admin1(cc.iso2, admin1_code) if rank == 2 else ""
+        full = ", ".join(p for p in (name or "", division, cc.name) if p)
+    adm1 = fips + admin1_code if rank > 0 and admin1_code else fips
+    feature = str(geonameid) if geonameid is not None else (fips if rank == 0 else "")
+    return (geo_type, full, fips, adm1, "", lat, lon, feature)
 
 
-def gdelt_events(events: pa.Table) -> pa.Table:
-    """Merged events (``merged_events`` rows) as the 61-column GDELT 2.0 event table."""
+def _actor_geo(names: _Names, actor: dict[str, Any] | None, country: Any) -> tuple[Any, ...]:
+    """Actor{i}Geo: the place the text gives the actor, else (a state actor) its country, as GDELT does."""
+    if actor is not None and actor.get("place_text") is not None:
+        return _geo(
+            names,
+            country=actor["place_country"],
+            name=actor["place_name"],
+            geonameid=actor["place_geonameid"],
+            lat=actor["place_lat"],
+            lon=actor["place_lon"],
+            admin1=actor["place_admin1"],
+            feature_code=actor["place_feature_code"],
+            precision=actor["place_precision"],
+        )
+    cc = lookup(country) if country else None
+    if cc is None:
+        return _NO_GEO
+    lat, lon, gid = names.centre(cc.iso2)
+    return _geo(
+        names,
+        country=cc.iso3,
+        name=cc.name,
+        geonameid=gid,
+        lat=lat,
+        lon=lon,
+        admin1=None,
+        feature_code="PCLI",
+        precision="country",
+    )
+
+
+def gdelt_events(events: pa.Table, actors: pa.Table | None = None, names: _Names | None = None) -> pa.Table:
+    """Merged events (``merged_events`` rows) as the 61-column GDELT 2.0 event table.
+
+    ``actors`` are the ``actors`` rows of the events' representative mentions (their places give
+    Actor1Geo/Actor2Geo); without them, state actors are placed in their country.
+    """
+    names = names or _Names()
     n = events.num_rows
     e = {c: events.column(c) for c in events.column_names}
     d = e["event_date"]
+    firsts = [
+        f or r or str(m)
+        for f, r, m in zip(
+            e["first_event_id"].to_pylist(),
+            e["rep_event_id"].to_pylist(),
+            e["merged_id"].to_pylist(),
+            strict=True,
+        )
+    ]
     cols: dict[str, Any] = {
-        "GLOBALEVENTID": e["merged_id"],
+        "GLOBALEVENTID": [global_event_id(f) for f in firsts],
         "SQLDATE": _ymd(d),
         "MonthYear": pc.add(pc.multiply(pc.year(d), 100), pc.month(d)),
         "Year": pc.year(d),
@@ -253,8 +372,8 @@ def gdelt_events(events: pa.Table) -> pa.Table:
             zip(*(py[f"{side}_{f}"] for f in ("code", "name", "country", "sector", "org")), strict=True)
         )
         fields = _mapped(keys, lambda k: _actor_fields(*k))
-        names = GDELT_EVENT_COLUMNS[5 + (i - 1) * 10 : 5 + i * 10]
-        for j, name in enumerate(names):
+        col_names = GDELT_EVENT_COLUMNS[5 + (i - 1) * 10 : 5 + i * 10]
+        for j, name in enumerate(col_names):
             cols[name] = _clean([f[j] for f in fields])
     cameo = e["cameo"]
     cols.update(
@@ -268,31 +387,52 @@ def gdelt_events(events: pa.Table) -> pa.Table:
             "NumMentions": e["num_mentions"],
             "NumSources": e["num_sources"],
             "NumArticles": e["num_articles"],
-            "AvgTone": pa.nulls(n, pa.float64()),
+            "AvgTone": e["avg_tone"],
         }
     )
-    for g in ("Actor1", "Actor2"):
-        cols[f"{g}Geo_Type"] = pa.array([0] * n, pa.int8())
-        for f in ("FullName", "CountryCode", "ADM1Code", "ADM2Code"):
-            cols[f"{g}Geo_{f}"] = pa.nulls(n, pa.string())
-        cols[f"{g}Geo_Lat"] = pa.nulls(n, pa.float64())
-        cols[f"{g}Geo_Long"] = pa.nulls(n, pa.float64())
-        cols[f"{g}Geo_FeatureID"] = pa.nulls(n, pa.string())
+    first_actor: dict[tuple[str, str], dict[str, Any]] = {}
+    for a in actors.to_pylist() if actors is not None else []:
+        if a["position"] == 0 and a["slot"] in ("actor", "recipient"):
+            first_actor[(a["event_id"], a["slot"])] = a
+    reps = e["rep_event_id"].to_pylist()
+    geo_fields = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
+    for g, slot in (("Actor1", "actor"), ("Actor2", "recipient")):
+        geo = [
+            _actor_geo(names, first_actor.get((rep, slot)), country) if code or nm else _NO_GEO
+            for rep, country, code, nm in zip(
+                reps, py[f"{slot}_country"], py[f"{slot}_code"], py[f"{slot}_name"], strict=True
+            )
+        ]
+        for j, f in enumerate(geo_fields):
+            values = [x[j] for x in geo]
+            cols[f"{g}Geo_{f}"] = values if f in ("Type", "Lat", "Long") else _clean(values)
     loc_rows = [dict(zip(py, vals, strict=True)) for vals in zip(*py.values(), strict=True)] if n else []
-    geo = [_geo_fields(r) for r in loc_rows]
-    for j, f in enumerate(
-        ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
-    ):
-        values = [g[j] for g in geo]
+    geo = [
+        _geo(
+            names,
+            country=r["loc_country"],
+            name=r["loc_name"],
+            geonameid=r["loc_geonameid"],
+            lat=r["loc_lat"],
+            lon=r["loc_lon"],
+            admin1=r["loc_admin1"],
+            feature_code=r["loc_feature_code"],
+            precision=r["loc_precision"],
+        )
+        for r in loc_rows
+    ]
+    for j, f in enumerate(geo_fields):
+        values = [x[j] for x in geo]
         cols[f"ActionGeo_{f}"] = values if f in ("Type", "Lat", "Long") else _clean(values)
     cols["DATEADDED"] = _stamp(e["added_at"])
     cols["SOURCEURL"] = _clean(e["source_url"].to_pylist())
     return _gdelt_table(cols, GDELT_EVENT_TYPES)
 
 
-def gdelt_mentions(rows: pa.Table) -> pa.Table:
+def gdelt_mentions(rows: pa.Table, global_ids: dict[int, int] | None = None) -> pa.Table:
     """Mention rows (:meth:`Store.mention_evidence <eventwire.store.Store.mention_evidence>`) as the
-    16-column GDELT 2.0 mentions table."""
+    16-column GDELT 2.0 mentions table; ``global_ids`` maps merged ids to GLOBALEVENTIDs (as in the events
+    file: :func:`global_event_id`)."""
     r = {c: rows.column(c).to_pylist() for c in rows.column_names}
     n = rows.num_rows
     seen = [
@@ -304,12 +444,17 @@ def gdelt_mentions(rows: pa.Table) -> pa.Table:
         return -1 if v is None else int(v)
 
     cols: dict[str, Any] = {
-        "GLOBALEVENTID": rows.column("merged_id"),
+        "GLOBALEVENTID": [(global_ids or {}).get(m, m) for m in r["merged_id"]],
         "EventTimeDate": _stamp(rows.column("added_at")),
         "MentionTimeDate": _stamp(pa.array(seen, pa.timestamp("us"))),
         "MentionType": [1] * n,
         "MentionSourceName": _clean([s or "" for s in r["source"]]),
-        "MentionIdentifier": _clean([u or a for u, a in zip(r["url"], r["article_id"], strict=True)]),
+        "MentionIdentifier": _clean(
+            [
+                u or o or f"urn:eventwire:article:{a}"
+                for u, o, a in zip(r["url"], r["origin"], r["article_id"], strict=True)
+            ]
+        ),
         "SentenceID": [i + 1 for i in r["sentence_index"]],
         "Actor1CharOffset": [offset(v) for v in r["actor_start"]],
         "Actor2CharOffset": [offset(v) for v in r["recipient_start"]],
@@ -322,7 +467,7 @@ def gdelt_mentions(rows: pa.Table) -> pa.Table:
         ],
         "Confidence": [round((c or 0.0) * 100) for c in r["confidence"]],
         "MentionDocLen": r["text_length"],
-        "MentionDocTone": pa.nulls(n, pa.float64()),
+        "MentionDocTone": r["tone"],
         "MentionDocTranslationInfo": [""] * n,
         "Extras": _clean(
             [
@@ -343,14 +488,7 @@ def export_gdelt(
     "this did not happen"); the result's notes say how many others were left out.
     """
     res = ExportResult("gdelt")
-    chosen = where if where.modality else replace(where, modality=FACTUAL)
-    if not where.modality:
-        left = store.count(where) - store.count(chosen)
-        if left:
-            res.notes.append(
-                f"left out {left} merged events whose modality is not asserted/reported "
-                "(negated, future, ...); pass --modality to choose"
-            )
+    chosen = factual(store, where, res)
     dated = replace(chosen, dated=True)
     undated = store.count(chosen) - store.count(dated)
     if undated:
@@ -362,8 +500,18 @@ def export_gdelt(
     mentions = store.mention_evidence(dated)
     ev_path, mn_path = folder / f"{prefix}.export.CSV", folder / f"{prefix}.mentions.CSV"
     some = events.num_rows > 0
-    _write_delimited(gdelt_events(events) if some else _empty(GDELT_EVENT_TYPES), ev_path)
-    _write_delimited(gdelt_mentions(mentions) if some else _empty(GDELT_MENTION_TYPES), mn_path)
+    if some:
+        table = gdelt_events(events, store.actors_of(events.column("rep_event_id").to_pylist()))
+        ids = dict(
+            zip(
+                events.column("merged_id").to_pylist(), table.column("GLOBALEVENTID").to_pylist(), strict=True
+            )
+        )
+        _write_delimited(table, ev_path)
+        _write_delimited(gdelt_mentions(mentions, ids), mn_path)
+    else:
+        _write_delimited(_empty(GDELT_EVENT_TYPES), ev_path)
+        _write_delimited(_empty(GDELT_MENTION_TYPES), mn_path)
     res.files = [str(ev_path), str(mn_path)]
     res.events, res.mentions = events.num_rows, (mentions.num_rows if some else 0)
     return res
@@ -489,7 +637,7 @@ def plover_records(store: Store, where: EventFilter) -> Iterator[dict[str, Any]]
             )
             slots = acts.get(e["rep_event_id"], {})
             rec: dict[str, Any] = {
-                "id": f"eventwire-{e['merged_id']}",
+                "id": f"eventwire-{global_event_id(e['first_event_id'] or e['rep_event_id'])}",
                 "date": _iso(e["event_date"]),
                 "actor": [_entity(a) for a in slots.get("actor", [])],
                 "recipient": [_entity(a) for a in slots.get("recipient", [])],
@@ -541,9 +689,27 @@ def plover_records(store: Store, where: EventFilter) -> Iterator[dict[str, Any]]
             yield {k: v for k, v in rec.items() if v is not None}
 
 
+def factual(store: Store, where: EventFilter, res: ExportResult) -> EventFilter:
+    """``where``, limited to asserted and reported events unless it names modalities (the default of the
+    GDELT and PLOVER exports: neither format has a field to say "this did not happen"); notes how many
+    merged events that leaves out."""
+    if where.modality:
+        return where
+    chosen = replace(where, modality=FACTUAL)
+    left = store.count(where) - store.count(chosen)
+    if left:
+        res.notes.append(
+            f"left out {left} merged events whose modality is not asserted/reported "
+            "(negated, future, ...); pass --modality to choose"
+        )
+    return chosen
+
+
 def export_plover(store: Store, out: TextIO, where: EventFilter) -> ExportResult:
-    """PLOVER JSONL: one record per merged event."""
+    """PLOVER JSONL: one record per merged event; without a modality filter, only asserted and reported
+    events (see :func:`factual`; the record's ``modality`` says which)."""
     res = ExportResult("plover")
+    where = factual(store, where, res)
     for rec in plover_records(store, where):
         out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         res.events += 1

@@ -76,10 +76,15 @@ class Coder:
         """The events of a document that went through ``self.nlp``; re-raises a defect recorded on it.
 
         Events dated more than ``config.max_date_lag_days`` before the article's publication are flagged
-        (``date_flag``)."""
+        (``date_flag``); actors are placed where the text puts them (:mod:`eventwire.geo.actors`)."""
         if doc._.ew_error is not None:
             raise doc._.ew_error
-        return flag_dates(list(doc._.ew_events or []), article.date, self.config.max_date_lag_days)
+        events = list(doc._.ew_events or [])
+        if events and doc._.ew_places:
+            from .geo.actors import place_actors
+
+            events = place_actors(events, doc._.ew_places, article.text)
+        return flag_dates(events, article.date, self.config.max_date_lag_days)
 
     def code(self, article: Article) -> list[Event]:
         """Code one article; raises :class:`RecordError` when it cannot be coded."""

@@ -68,9 +68,11 @@ class Article:
     """A document to code: a news article, a paragraph, or one line of a JSONL corpus.
 
     ``date`` is the publication date; relative dates in the text resolve against it and, without it,
-    stay null. ``date_raw`` keeps a publication date value that could not be read (a ``bad-date``
-    warning). ``text`` is the clean body (ingest removed boilerplate). ``duplicate_of`` and ``cluster_id``
-    come from deduplication; ``skipped_reason`` is set when ingest kept the record only to count a skip.
+    stay null. ``origin`` says where an article without a URL was read (``file:///.../a.txt``,
+    ``file:///.../corpus.jsonl#line=17``): GDELT's SOURCEURL for every input kind. ``date_raw`` keeps a
+    publication date value that could not be read (a ``bad-date`` warning). ``text`` is the clean body
+    (ingest removed boilerplate). ``duplicate_of`` and ``cluster_id`` come from deduplication;
+    ``skipped_reason`` is set when ingest kept the record only to count a skip.
     """
 
     id: str
@@ -86,6 +88,7 @@ class Article:
     skipped_reason: str | None = None
     fetched_at: dt.datetime | None = None
     date_raw: str | None = None
+    origin: str | None = None
 
     def __post_init__(self) -> None:
         if self.date is not None and type(self.date) is not dt.date:
@@ -116,7 +119,8 @@ class Actor:
     PLOVER non-state code (``IGO``, ``NGO``, ``MNC``...). ``sector`` is a PLOVER/CAMEO sector code (``GOV``,
     ``MIL``, ``COP``, ``REB``, ``OPP``, ``CVL``...). ``org`` names an organisation (``WHO``, ``NATO``).
     ``code`` is the CAMEO-style concatenation (``AZEGOV``, ``IGOWHO``). ``resolved_from`` records how a
-    later mention ("Bayramov", "the sides", "he") was resolved to its first full mention.
+    later mention ("Bayramov", "the sides", "he") was resolved to its first full mention. ``place`` is
+    where the text puts the actor ("Baghdad police", "protesters in Ganja"): GDELT's ActorGeo.
     """
 
     text: str
@@ -131,6 +135,7 @@ class Actor:
     code: str | None = None
     resolved_from: str | None = None
     coder: str | None = None
+    place: Place | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,7 +143,10 @@ class Actor:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Actor:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        kw = {k: v for k, v in d.items() if k in known}
+        if isinstance(kw.get("place"), dict):
+            kw["place"] = Place.from_dict(kw["place"])
+        return cls(**kw)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ class Document:
     article's language is known, with the source's date order). ``where`` locates the document for skips
     (``file.jsonl:17``, ``crawl.warc.gz@10422``, a URL). ``requested_url`` is set for fetched pages
     (remembered so they are not fetched again); ``guess_title`` lets a plain text file's headline-like
-    first line become the title.
+    first line become the title. ``origin`` is where a document read from a file was found (a ``file://``
+    URI with the record's line or offset), kept for articles without a URL.
     """
 
     where: str
@@ -40,3 +41,4 @@ class Document:
     content_type: str | None = None
     requested_url: str | None = None
     guess_title: bool = False
+    origin: str | None = None

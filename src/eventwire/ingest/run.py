@@ -14,9 +14,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,6 +47,27 @@ from .urls import host_of, normalize_url
 from .warc import HTML_TYPES
 
 Item = Article | Skip
+
+
+_PART = re.compile(r"^(?::(\d+)|\[(\d+)\](?:\[(\d+)\])?|@(\d+)|#(\d+))")
+
+
+def file_origin(path: Path, part: str = "") -> str:
+    """Where a document was read, as a URI: the file's ``file://`` URI, with the record's line
+    (``#line=17``), index in a JSON file (``#record=3``, ``#record=3.5``), offset in a WARC file
+    (``#offset=10422``) or entry in a feed (``#entry=2``)."""
+    uri = path.resolve().as_uri()
+    m = _PART.match(part)
+    if not m:
+        return uri
+    line, rec, sub, offset, entry = m.groups()
+    if line:
+        return f"{uri}#line={line}"
+    if rec:
+        return f"{uri}#record={rec}" + (f".{sub}" if sub else "")
+    if offset:
+        return f"{uri}#offset={offset}"
+    return f"{uri}#entry={entry}"
 
 
 def text_id(digest: str, source: str | None) -> str:
@@ -163,6 +186,8 @@ class Ingestor:
                 self.summary.skip(doc.where, doc.reason)
                 yield doc
             else:
+                if unit.path is not None and doc.origin is None:
+                    doc = replace(doc, origin=file_origin(unit.path, doc.where[len(unit.where) :]))
                 yield from self._process(doc)
             # Safe point: the consumer has handled everything yielded for this document.
             if key:
@@ -329,6 +354,7 @@ class Ingestor:
             skipped_reason=flag,
             fetched_at=doc.fetched_at,
             date_raw=date_raw,
+            origin=None if url else doc.origin,
         )
 
     def _count(self, status: str, flag: str | None, language: str | None) -> None:

@@ -489,7 +489,17 @@ def summarize(
         event_date, date_source = first["merge_date"], first["merge_date_source"]
     flags = [m.get("date_flag") for m in dated if m["merge_date"] == event_date and m.get("date_flag")]
     seen = sorted(seen_at(m) for m in reporting)
+    # GDELT's SOURCEURL: the first article's URL, else where the first article was read (a file URI), else
+    # the first article's id in the store (stdin, the Python API)
     with_url = sorted((seen_at(m), m["event_id"], m["url"]) for m in members if m["url"])
+    if not with_url:
+        with_url = sorted((seen_at(m), m["event_id"], m.get("origin")) for m in members if m.get("origin"))
+    if not with_url:
+        with_url = sorted(
+            (seen_at(m), m["event_id"], f"urn:eventwire:article:{m['article_id']}") for m in members
+        )
+    tones = {m["article_id"]: m.get("tone") for m in reporting}
+    known_tones = [t for t in tones.values() if t is not None]
     modalities = {m["modality"] for m in members}
     row: dict[str, Any] = {
         "merged_id": merged_id,
@@ -514,6 +524,8 @@ def summarize(
         "confidence": max((m["confidence"] or 0.0) for m in members),
         "source_url": with_url[0][2] if with_url else None,
         "rep_event_id": rep["event_id"],
+        "first_event_id": min(members, key=lambda m: (m["stored_at"], m["event_id"]))["event_id"],
+        "avg_tone": round(sum(known_tones) / len(known_tones), 4) if known_tones else None,
     }
     row.update(_location(members))
     return row

@@ -21,8 +21,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..tone import tone
 from ..types import Actor, Article, Attribution, Event, Place
-from .schema import arrow_schema, columns
+from .schema import PLACE_FIELDS, arrow_schema, columns
 
 _NUL = "\x00"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -81,9 +82,16 @@ def utc_naive(t: dt.datetime | None) -> dt.datetime | None:
 
 
 def article_row(
-    a: Article, *, n_events: int, stored_at: dt.datetime, run_id: int | None, keep_text: bool
+    a: Article,
+    *,
+    n_events: int,
+    stored_at: dt.datetime,
+    run_id: int | None,
+    keep_text: bool,
+    tone_value: float | None = None,
 ) -> tuple:
-    """The ``articles`` row of one article, in schema order."""
+    """The ``articles`` row of one article, in schema order (``tone_value``: :func:`eventwire.tone.tone`
+    of its text, computed here when not given)."""
     return (
         a.id,
         a.url,
@@ -103,6 +111,8 @@ def article_row(
         stored_at,
         run_id,
         a.date_raw,
+        tone_value if tone_value is not None else tone(a.text),
+        a.origin,
     )
 
 
@@ -263,6 +273,7 @@ def actors_table(events: Sequence[Event]) -> pa.Table:
             actors.append(x.attribution.source)
     cols: dict[str, Sequence[Any]] = {"event_id": ids, "slot": slots, "position": positions}
     cols.update(_columns(actors, _ACTOR_COLS))
+    cols.update(_columns([a.place or _NO_PLACE for a in actors], {f: f for f, _ in PLACE_FIELDS}, "place_"))
     return table_from_columns("actors", cols)
 
 
@@ -279,6 +290,12 @@ def to_arrow(table: str, rows: Sequence[tuple]) -> pa.Table:
 # --- back from rows -------------------------------------------------------------------------------------
 
 
+def _actor_place(r: dict[str, Any]) -> Place | None:
+    if r.get("place_text") is None:
+        return None
+    return Place(**{f: r[f"place_{f}"] for f, _ in PLACE_FIELDS})
+
+
 def _actor_from(r: dict[str, Any]) -> Actor:
     return Actor(
         text=r["text"],
@@ -293,6 +310,7 @@ def _actor_from(r: dict[str, Any]) -> Actor:
         code=r["code"],
         resolved_from=r["resolved_from"],
         coder=r["coder"],
+        place=_actor_place(r),
     )
 
 
@@ -385,4 +403,5 @@ def article_from_row(r: dict[str, Any]) -> Article:
         skipped_reason=r["skipped_reason"],
         fetched_at=r["fetched_at"],
         date_raw=r.get("pub_date_raw"),
+        origin=r.get("origin"),
     )

@@ -238,6 +238,34 @@ read, and the flag of event dates long before publication. Mentions without any 
 ``merge_date`` (``merge_date_source`` ``none``), never the day they were stored."""
 
 
+PLACE_FIELDS: tuple[Column, ...] = (
+    ("text", "text"),
+    ("start", "int"),
+    ("end", "int"),
+    ("geonameid", "bigint"),
+    ("name", "text"),
+    ("lat", "double"),
+    ("lon", "double"),
+    ("country", "text"),
+    ("admin1", "text"),
+    ("feature_class", "text"),
+    ("feature_code", "text"),
+    ("precision", "text"),
+    ("reason", "text"),
+    ("doc_id", "text"),
+)
+"""The fields of a :class:`~eventwire.types.Place` kept for an actor (``actors.place_*``)."""
+
+_V3_COLUMNS: dict[str, list[Column]] = {
+    "articles": [("tone", "double"), ("origin", "text")],
+    "actors": [(f"place_{name}", t) for name, t in PLACE_FIELDS],
+    "merged_events": [("first_event_id", "text"), ("avg_tone", "double")],
+}
+"""Migration 3 (``gdelt_conformance``): each article's tone (GDELT's formula, VADER's lexicon) and where an
+article without a URL was read; where the text puts each actor (GDELT's ActorGeo); the first mention of a
+merged event (its GLOBALEVENTID is derived from it, the same in every database) and its average tone."""
+
+
 def _added(base: dict[str, list[Column]], *changes: dict[str, list[Column]]) -> dict[str, list[Column]]:
     out = {t: list(cols) for t, cols in base.items()}
     for change in changes:
@@ -246,7 +274,7 @@ def _added(base: dict[str, list[Column]], *changes: dict[str, list[Column]]) -> 
     return out
 
 
-TABLES: dict[str, list[Column]] = _added(_V1_TABLES, _V2_COLUMNS)
+TABLES: dict[str, list[Column]] = _added(_V1_TABLES, _V2_COLUMNS, _V3_COLUMNS)
 """The current schema: table name -> columns in order."""
 
 SEQUENCES = ("merged_id_seq", "run_id_seq")
@@ -314,9 +342,21 @@ def _v2(dialect: str) -> list[str]:
     ]
 
 
+def _v3(dialect: str) -> list[str]:
+    return [
+        *_add_columns(_V3_COLUMNS)(dialect),
+        # an existing merged event's first mention: the smallest id among those stored first
+        "UPDATE merged_events SET first_event_id = (SELECT min(m.event_id) FROM mentions m "
+        "JOIN articles a ON a.article_id = m.article_id WHERE m.merged_id = merged_events.merged_id "
+        "AND a.stored_at = (SELECT min(a2.stored_at) FROM mentions m2 JOIN articles a2 "
+        "ON a2.article_id = m2.article_id WHERE m2.merged_id = merged_events.merged_id))",
+    ]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _create_v1),
     Migration(2, "dates_you_can_trust", _v2),
+    Migration(3, "gdelt_conformance", _v3),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import FilterError, InputError, StoreError
+from ..tone import tone
 from ..types import Article, Event, Skip, as_date
 from .backend import Backend, chunked, redact
 from .browse import Browse
@@ -45,7 +46,8 @@ from .schema import MIGRATIONS, Migration, arrow_schema, columns
 
 _MEMBER_SQL = (
     f"SELECT {', '.join('m.' + c for c in MEMBER_FIELDS)}, a.cluster_id, a.duplicate_of, a.source, a.url, "
-    "a.pub_date, a.fetched_at, a.stored_at FROM mentions m JOIN articles a ON a.article_id = m.article_id"
+    "a.pub_date, a.fetched_at, a.stored_at, a.tone, a.origin FROM mentions m "
+    "JOIN articles a ON a.article_id = m.article_id"
 )
 _CHUNK = 20_000
 _LAST_DAY = dt.date(9999, 12, 31)
@@ -321,7 +323,7 @@ TABLE_FILES = {
 
 _EVIDENCE_SQL = """
 SELECT m.merged_id, e.added_at, m.event_id, m.sentence_index, m.event_start, m.confidence, m.modality,
-       a.article_id, a.url, a.source, a.fetched_at, a.pub_date, a.stored_at, a.text_length,
+       a.article_id, a.url, a.source, a.fetched_at, a.pub_date, a.stored_at, a.text_length, a.tone, a.origin,
        m.sentence_start, length(m.sentence) AS sentence_length,
        a1.start_char AS actor_start, a2.start_char AS recipient_start
 FROM mentions m
@@ -481,6 +483,7 @@ class Store(Browse):
             else:
                 batch[art.id] = (art, evs)
         art_rows = []
+        tones: dict[str, float | None] = {}
         events: list[Event] = []
         owners: list[Article] = []
         seen_ids: set[str] = set()
@@ -519,8 +522,16 @@ class Store(Browse):
                 events.append(ev)
                 owners.append(art)
                 kept += 1
+            tones[art.id] = tone(art.text)
             art_rows.append(
-                article_row(art, n_events=kept, stored_at=now, run_id=run_id, keep_text=self.keep_text)
+                article_row(
+                    art,
+                    n_events=kept,
+                    stored_at=now,
+                    run_id=run_id,
+                    keep_text=self.keep_text,
+                    tone_value=tones[art.id],
+                )
             )
         with paused_gc():
             mentions = mentions_table(events, self._merge_columns(events, owners, now))
@@ -546,6 +557,8 @@ class Store(Browse):
                         pub_date=art.date,
                         fetched_at=utc_naive(art.fetched_at),
                         stored_at=now,
+                        tone=tones[art.id],
+                        origin=art.origin,
                     )
                 res.merged_new, clusters = self._assign(members)
                 touched |= {c.merged_id for c in clusters if c.merged_id is not None}
@@ -694,7 +707,8 @@ class Store(Browse):
         for part in chunked(sorted(article_ids), _CHUNK):
             with self.backend.temp_table("_ew_cp", pa.table({"id": pa.array(part, pa.string())})) as t:
                 rows = self.backend.fetch_arrow(
-                    "SELECT article_id, duplicate_of, source, url, pub_date, fetched_at, stored_at "
+                    "SELECT article_id, duplicate_of, source, url, pub_date, fetched_at, stored_at, tone, "
+                    "origin "
                     "FROM articles WHERE n_events = 0 AND skipped_reason = 'duplicate' "
                     f"AND duplicate_of IN (SELECT id FROM {t})"
                 ).to_pylist()
