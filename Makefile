@@ -17,6 +17,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/eventwire run examples/demo/articles.jsonl --db out/demo.duckdb
 	COLUMNS=$${COLUMNS:-180} $(BIN)/eventwire query --db out/demo.duckdb --format table --limit 12
+	@echo
+	@echo "Browse the demo database (dashboard and API, offline; Ctrl-C stops):"
+	@echo "  $(BIN)/eventwire serve --db out/demo.duckdb      # then open http://127.0.0.1:8765/"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools

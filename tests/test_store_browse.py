@@ -35,8 +35,7 @@ def ev(doc: str, n: int, *, goldstein: float, quad: int, sentence: str, **kw: ob
     return dataclasses.replace(e, goldstein=goldstein, quad_class=quad, sentence=sentence)
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:  # noqa: F811 - the fixture imported above
+def fill(s: Store) -> None:
     """Seven merged events over two weeks, three places, one event across the antimeridian."""
     batch = [
         (make_article("a1"), [ev("a1", 0, goldstein=1.0, quad=1, sentence="Ministers met in Baku.", date=D,
@@ -59,8 +58,14 @@ def store(db_url: str) -> Iterator[Store]:  # noqa: F811 - the fixture imported 
                                  actors=("AZEGOV",), recipients=("ARMGOV",), date=D + dt.timedelta(days=13),
                                  place=BAKU)]),
     ]  # fmt: skip
+    s.write(batch)
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:  # noqa: F811 - the fixture imported above
+    """The store of :func:`fill`."""
     with open_store(db_url) as s:
-        s.write(batch)
+        fill(s)
         assert s.count() == 7
         yield s
 

@@ -1144,6 +1144,93 @@ def db_remerge_cmd(
     click.echo(f"merged {n} mentions into {merged} events", err=True)
 
 
+@main.command("serve")
+@_db_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (this machine only by default; 0.0.0.0: every interface).",
+)
+@click.option("--port", type=int, default=8765, show_default=True, help="TCP port.")
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="Open the database for writing: POST /api/code with store, and POST /api/ingest, with the token.",
+)
+@click.option(
+    "--token",
+    envvar="EVENTWIRE_TOKEN",
+    default=None,
+    help="Bearer token writes must send (env EVENTWIRE_TOKEN); with --allow-writes and none, one is made.",
+)
+@click.option("--allow-sql", is_flag=True, help="Serve /api/sql: one read-only SQL statement per request.")
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    help="Let pages from this origin call the API (CORS, off by default); repeatable.",
+)
+@click.option("--max-page", type=int, default=500, show_default=True, help="Largest page of rows.")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds one query may run.")
+@click.option(
+    "--max-export", type=int, default=100_000, show_default=True, help="Most events one download holds."
+)
+@click.option("--readers", type=int, default=4, show_default=True, help="Database connections serving reads.")
+@config_options
+def serve_cmd(
+    db: str,
+    host: str,
+    port: int,
+    allow_writes: bool,
+    token: str | None,
+    allow_sql: bool,
+    cors_origins: tuple[str, ...],
+    max_page: int,
+    timeout: float,
+    max_export: int,
+    readers: int,
+    **kw: Any,
+) -> None:
+    """Serve the event database: a REST API (/api, OpenAPI at /docs) and a dashboard (/), offline.
+
+    Read-only unless --allow-writes (writes then need the bearer token). See docs/serve.md.
+    """
+    import secrets
+
+    import uvicorn
+
+    from .store.backend import redact
+    from .web import ServeSettings, create_app
+
+    made_token = allow_writes and not token
+    if made_token:
+        token = secrets.token_urlsafe(24)
+    settings = ServeSettings(
+        db=db,
+        host=host,
+        port=port,
+        allow_writes=allow_writes,
+        token=token if allow_writes else None,
+        allow_sql=allow_sql,
+        cors_origins=cors_origins,
+        max_page=max_page,
+        timeout=timeout,
+        max_export=max_export,
+        readers=readers,
+        coder=build_config(**kw),
+    )
+    app = create_app(settings)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    mode = "read-write (writes need the bearer token)" if allow_writes else "read-only"
+    click.echo(f"eventwire: serving {redact(db)} ({mode}) at {url}  (API: {url}docs; Ctrl-C stops)", err=True)
+    if made_token:
+        click.echo(f"eventwire: write token (send as 'Authorization: Bearer <token>'): {token}", err=True)
+    if not settings.loopback:
+        click.echo(f"eventwire: warning: listening on {host}: other machines can reach this server", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
 @main.command("places")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(

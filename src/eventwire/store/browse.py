@@ -240,6 +240,13 @@ class Browse:
             {"n": pa.int64(), "goldstein": pa.float64(), "mentions": pa.int64()},
         )
 
+    def extent(self, where: EventFilter | None = None, *, level: str = "events") -> tuple[Any, Any]:
+        """The first and last event date the filter selects (``(None, None)`` when none is dated)."""
+        lv, cond, params = self._cond(where, level)
+        sql = f"SELECT min({lv.date}), max({lv.date}) FROM {lv.table} WHERE {cond}"
+        row = self.backend.fetchall(sql, params)
+        return row[0][0], row[0][1]
+
     def places(
         self, where: EventFilter | None = None, *, level: str = "events", limit: int = 5000
     ) -> pa.Table:
