@@ -116,6 +116,11 @@ class PostgresBackend:
 
     @contextmanager
     def temp_table(self, name: str, data: pa.Table) -> Iterator[str]:
+        if self.read_only:
+            # A read-only session cannot create even a temporary table: inline the rows as a VALUES list,
+            # which reads as a table in ``FROM {name}`` / ``IN (SELECT id FROM {name})``.
+            yield self._values_table(name, data)
+            return
         body = ", ".join(f"{f.name} {ddl_type(logical_of_arrow(f.type), 'postgres')}" for f in data.schema)
         self.con.execute(f"CREATE TEMP TABLE {name} ({body})")
         try:
@@ -124,6 +129,21 @@ class PostgresBackend:
             yield name
         finally:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def _values_table(self, name: str, data: pa.Table) -> str:
+        cols = ", ".join(data.column_names)
+        types = [ddl_type(logical_of_arrow(f.type), "postgres") for f in data.schema]
+        if data.num_rows == 0:  # no rows: a typed, empty table
+            nulls = ", ".join(f"CAST(NULL AS {t})" for t in types)
+            return f"(SELECT {nulls} WHERE FALSE) AS {name}({cols})"
+        lists = [c.to_pylist() for c in data.columns]
+        rows = []
+        for i, row in enumerate(zip(*lists, strict=True)):
+            vals = [psycopg.sql.Literal(v).as_string(self.con) for v in row]
+            if i == 0:  # the first row types the columns
+                vals = [f"CAST({v} AS {t})" for v, t in zip(vals, types, strict=True)]
+            rows.append(f"({', '.join(vals)})")
+        return f"(VALUES {', '.join(rows)}) AS {name}({cols})"
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
