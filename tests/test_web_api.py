@@ -273,9 +273,9 @@ def test_read_only_by_default_and_headers(db_kind: str, api: TestClient) -> None
     assert r.headers["x-content-type-options"] == "nosniff"
     pool = api.app.state.ew.pool  # type: ignore[attr-defined]
     assert pool.first.backend.read_only
-    if db_kind == "duckdb":
+    for store in (pool.first, *pool._all[1:]):  # DuckDB's read-only file; PostgreSQL's read-only sessions
         with pytest.raises(Exception, match="read-only"):
-            pool.first.backend.execute("DELETE FROM articles")
+            store.backend.execute("DELETE FROM articles")
     settings = ServeSettings()
     assert settings.host == "127.0.0.1" and settings.loopback
     assert not ServeSettings(host="0.0.0.0").loopback and ServeSettings(host="::1").loopback
@@ -366,3 +366,28 @@ def test_serve_command_reports_a_bad_database_in_one_line(tmp_path: Path) -> Non
     assert "Traceback" not in out.output
     out = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "x.duckdb"), "--max-page", "0"])
     assert out.exit_code == 1 and "--max-page must be" in out.output
+
+
+def test_sql_only_when_allowed_read_only_bounded(db_kind: str, filled: str) -> None:  # noqa: F811
+    q = "SELECT event, count(*) AS n FROM merged_events GROUP BY 1 ORDER BY 2 DESC, 1"
+    with client(filled) as c:
+        r = c.get("/api/sql", params={"sql": q})
+        assert r.status_code == 403 and "--allow-sql" in r.json()["message"]
+    with client(filled, allow_sql=True, max_rows=2, timeout=0.5) as c:
+        out = ok(c.get("/api/sql", params={"sql": q + ";"}))
+        assert out["columns"] == ["event", "n"] and out["rows"] == [["CONSULT", 3], ["ASSAULT", 2]]
+        assert out["truncated"] is True
+        assert ok(c.get("/api/sql", params={"sql": "SELECT count(*) AS n FROM mentions"}))["rows"] == [[7]]
+        for bad in ("DELETE FROM articles", "SELECT 1; DROP TABLE articles", "DROP TABLE mentions"):
+            r = c.get("/api/sql", params={"sql": bad})
+            assert r.status_code == 400 and r.json()["error"] == "sql_error", (bad, r.text)
+        if db_kind == "duckdb":
+            r = c.get("/api/sql", params={"sql": "SELECT * FROM read_csv('/etc/passwd')"})
+            assert r.status_code == 400
+        slow = "SELECT count(*) FROM range(10000000000) a" if db_kind == "duckdb" else "SELECT pg_sleep(5)"
+        r = c.get("/api/sql", params={"sql": slow})
+        assert r.status_code == 503 and r.json()["error"] == "timeout"
+        assert ok(c.get("/api/sql", params={"sql": "SELECT count(*) AS n FROM articles"}))["rows"] == [[7]]
+    if db_kind == "duckdb":
+        with pytest.raises(ConfigError, match="needs PostgreSQL"):
+            create_app(ServeSettings(db=filled, allow_sql=True, allow_writes=True, token=TOKEN))

@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
-from ..errors import InputError
+from ..errors import InputError, QueryTimeoutError, StoreError
 from ..store import BY, PERIODS, EventFilter, Store
 from ..types import MODALITIES, Article
 from .app import ApiError, AppState
@@ -469,6 +469,44 @@ def export_download(
         headers={"X-Eventwire-Export": summary},
         background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True),
     )
+
+
+_WRAPPABLE = ("SELECT", "WITH", "VALUES", "TABLE", "FROM")
+
+
+@router.get(
+    "/sql",
+    summary="One read-only SQL statement (only on a server started with --allow-sql)",
+    response_description="`columns`, `rows` (lists, in column order) and `truncated`.",
+)
+def sql(
+    state: State,
+    store: Reader,
+    sql: Annotated[str, Query(min_length=1, max_length=20_000, description="One SELECT (WITH, SHOW...).")],
+) -> Response:
+    """Runs one statement in the store's read-only sandbox (:meth:`eventwire.store.Store.sql`): anything
+    but one read is refused before it runs, it stops after the server's timeout, and at most the
+    server's row cap comes back. Tables: ``merged_events``, ``mentions``, ``actors``, ``articles``."""
+    from ..store.backend import first_keyword
+
+    s = state.settings
+    if not s.allow_sql:
+        raise ApiError(403, "sql_disabled", "this server runs no SQL: start it with --allow-sql")
+    query = sql.strip().rstrip(";").strip()
+    cap = s.max_rows
+    if first_keyword(query) in _WRAPPABLE:  # bound what comes back before it is fetched
+        query = f"SELECT * FROM (\n{query}\n) AS ew_sql LIMIT {cap + 1}"
+    try:
+        table = store.sql(query, timeout=s.timeout)
+    except QueryTimeoutError:
+        raise
+    except StoreError as e:
+        raise ApiError(400, "sql_error", str(e).replace("--sql", "/api/sql")) from None
+    truncated = table.num_rows > cap
+    table = table.slice(0, cap)
+    cols = table.column_names
+    rows = [list(r.values()) for r in table.to_pylist()]
+    return json_response({"columns": cols, "rows": rows, "truncated": truncated})
 
 
 # --- coding and writing ---------------------------------------------------------------------------------

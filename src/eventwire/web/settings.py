@@ -51,6 +51,11 @@ class ServeSettings:
         out = []
         if self.allow_writes and not self.token:
             out.append("--allow-writes needs a bearer token: pass --token or set EVENTWIRE_TOKEN")
+        if self.allow_sql and self.allow_writes and not self.db.startswith(("postgresql://", "postgres://")):
+            out.append(
+                "--allow-sql with --allow-writes needs PostgreSQL: on DuckDB only a read-only connection is "
+                "the SQL sandbox (no files, extensions or other databases); drop one of the two"
+            )
         if self.token is not None and len(self.token) < 16:
             out.append("the token is too short: use at least 16 random characters")
         if not 1 <= self.max_page <= MAX_PAGE:
