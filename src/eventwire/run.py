@@ -135,7 +135,7 @@ def run_pipeline(
         for s in res.skipped:
             skip(s)
         stats.events += res.mentions
-        stats.merged_new += res.merged_new
+        stats.merged_new += res.merged_new - res.merged_removed  # net: what this run added
         stats.merged_updated += res.merged_touched - res.merged_new
         stats.batches += 1
         done.clear()

@@ -28,7 +28,10 @@ Two mentions may merge only when all of these hold (each is a field of :class:`M
 
 Every condition is checked against *every* mention already in a merged event (complete link), so a
 chain of near matches cannot glue two different meetings together. A mention joins the best
-compatible event (same cluster, same place, nearest date, most mentions) or starts a new one.
+compatible event (same cluster, same place, nearest date, most mentions, then the event whose first
+mention comes first) or starts a new one. Mentions are taken in :func:`merge_order`, so a mention's event
+depends only on the mentions of its block before it: the store uses that to give every batching, split and
+concurrency of a corpus the merged events of one pass over all of it (``Store._merge``).
 """
 
 from __future__ import annotations
@@ -60,6 +63,15 @@ MEMBER_FIELDS = ("event_id", "article_id", "merged_id", "block_key", "merge_date
 
 TYPE_LEVELS = ("plover", "cameo_root", "cameo_base", "cameo")
 _DATE_SOURCE_RANK = {"text": 0, "published": 1, "none": 2}
+_RANK_SQL = (
+    "CASE {p}merge_date_source WHEN 'text' THEN 0 WHEN 'published' THEN 1 WHEN 'none' THEN 2 ELSE 3 END"
+)
+MERGE_ORDER_SQL = (
+    "({p}merge_date IS NULL, coalesce({p}merge_date, DATE '0001-01-01'), "
+    + _RANK_SQL
+    + ", {p}article_id, {p}event_id)"
+)
+""":func:`merge_order` as a SQL row value over ``mentions`` (``{p}``: the table alias and a dot)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,19 +270,19 @@ class Cluster:
         "e_days",
         "f_max",
         "f_min",
+        "first",
         "groups",
         "members",
         "merged_id",
         "modes",
-        "order",
         "places",
         "sigs",
     )
 
-    def __init__(self, merged_id: int | None, block_key: str, order: int) -> None:
+    def __init__(self, merged_id: int | None, block_key: str, first: tuple[Any, ...]) -> None:
         self.merged_id = merged_id
         self.block_key = block_key
-        self.order = order
+        self.first = first  # merge_order() of its first mention: what ties between two events are broken on
         self.members: list[dict[str, Any]] = []
         self.sigs: set[tuple[frozenset[str], frozenset[str]]] = set()
         self.modes: set[str] = set()
@@ -344,7 +356,8 @@ def _accepts(rule: MergeRule, c: Cluster, s: _Sig) -> bool:
     )
 
 
-def _score(c: Cluster, s: _Sig) -> tuple[int, int, int, int, int]:
+def _score(c: Cluster, s: _Sig) -> tuple[int, int, int, int]:
+    """How good a home a compatible event is; ties go to the event whose first mention comes first."""
     same_group = int(bool(c.groups.get(s.group, set()) - {s.article}))
     same_place = int(
         s.place is not None
@@ -353,12 +366,12 @@ def _score(c: Cluster, s: _Sig) -> tuple[int, int, int, int, int]:
     )
     day = c.day()
     gap = abs(s.day - day) if s.day is not None and day is not None else 0
-    return (same_group, same_place, -gap, len(c.members), -c.order)
+    return (same_group, same_place, -gap, len(c.members))
 
 
 def merge_order(m: dict[str, Any]) -> tuple[Any, ...]:
     """The order mentions are assigned in: by date (undated last), text dates first, then by article and
-    event id."""
+    event id (:data:`MERGE_ORDER_SQL` is the same order in SQL)."""
     day = m["merge_date"]
     return (
         day is None,
@@ -375,8 +388,12 @@ def assign(
     """Place each pending mention in a merged event, given the members of the candidate merged events.
 
     ``existing`` are mention rows that already have a ``merged_id``; ``pending`` rows get one here
-    (``None`` for a new merged event, to be numbered by the caller). Returns every cluster that gained
-    a mention. Deterministic: the same inputs always give the same assignment.
+    (``None`` for a new merged event, to be numbered by the caller). Mentions are taken in
+    :func:`merge_order`; each joins the best compatible event (:func:`_score`, ties to the event whose
+    first mention comes first) or starts one. Returns every cluster that gained a mention. The result
+    depends on nothing but the rows: the same rows always give the same assignment, and a mention's
+    event depends only on the mentions of its block that come before it in merge order (which is what
+    lets the store merge any batching, split or concurrency of a corpus as one pass over all of it).
     """
     # block -> day -> clusters with a mention that day: candidates are looked up within the horizon only.
     days: dict[str, dict[int, list[Cluster]]] = {}
@@ -396,28 +413,25 @@ def assign(
         if not bucket or bucket[-1] is not c:
             bucket.append(c)
 
-    order = 0
     for m in sorted(existing, key=lambda m: (m["merged_id"], *merge_order(m))):
         c = by_id.get(m["merged_id"])
         if c is None:
-            c = by_id[m["merged_id"]] = Cluster(m["merged_id"], m["block_key"], order)
-            order += 1
+            c = by_id[m["merged_id"]] = Cluster(m["merged_id"], m["block_key"], merge_order(m))
         place(c, m, _Sig(rule, m))
     touched: dict[int, Cluster] = {}
     for m in sorted(pending, key=merge_order):
         s = _Sig(rule, m)
         block = days.get(m["block_key"], {})
-        near = {c.order: c for c in grouped.get((m["block_key"], s.group), ())}
+        near = {id(c): c for c in grouped.get((m["block_key"], s.group), ())}
         if s.day is not None:
-            near.update((c.order, c) for day in range(s.day - h, s.day + h + 1) for c in block.get(day, ()))
-        cands = [c for _, c in sorted(near.items()) if _accepts(rule, c, s)]
+            near.update((id(c), c) for day in range(s.day - h, s.day + h + 1) for c in block.get(day, ()))
+        cands = sorted((c for c in near.values() if _accepts(rule, c, s)), key=lambda c: c.first)
         if cands:
             best = max(cands, key=lambda c: _score(c, s))
         else:
-            best = Cluster(None, m["block_key"], order)
-            order += 1
+            best = Cluster(None, m["block_key"], merge_order(m))
         place(best, m, s)
-        touched[best.order] = best
+        touched[id(best)] = best
     return list(touched.values())
 
 

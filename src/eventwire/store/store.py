@@ -26,7 +26,16 @@ from ..tone import tone
 from ..types import Article, Event, Skip, as_date
 from .backend import Backend, chunked, redact
 from .browse import Browse
-from .merge import MEMBER_FIELDS, Cluster, MergeRule, assign, cluster_key, summarize
+from .merge import (
+    MEMBER_FIELDS,
+    MERGE_ORDER_SQL,
+    Cluster,
+    MergeRule,
+    assign,
+    cluster_key,
+    merge_order,
+    summarize,
+)
 from .records import (
     actors_table,
     article_from_row,
@@ -49,6 +58,8 @@ _MEMBER_SQL = (
     "a.pub_date, a.fetched_at, a.stored_at, a.tone, a.origin FROM mentions m "
     "JOIN articles a ON a.article_id = m.article_id"
 )
+MEMBER_ORDER_FIELDS = ("block_key", "merge_date", "merge_date_source", "article_id", "event_id")
+"""What :func:`~eventwire.store.merge.merge_order` reads of a mention, with its block."""
 _CHUNK = 20_000
 _LAST_DAY = dt.date(9999, 12, 31)
 _KEY_FIELDS = ("event", "cameo", "cameo_root", "modality", "actor_codes", "recipient_codes")
@@ -238,14 +249,37 @@ def like_escape(s: str) -> str:
 
 
 @dataclass(slots=True)
+class MergeOutcome:
+    """What one merge step did: the events that gained mentions, ids created, events that vanished (all
+    their mentions went to other events), every merged id touched, and how many stored mentions were
+    merged again."""
+
+    clusters: list[Cluster] = field(default_factory=list)
+    new: int = 0
+    vanished: set[int] = field(default_factory=set)
+    touched: set[int] = field(default_factory=set)
+    remerged: int = 0
+
+
+def _earliest(starts: dict[str, tuple[Any, ...]], block: str, key: tuple[Any, ...]) -> None:
+    """Keep in ``starts`` the earliest merge-order key seen for each block."""
+    if block not in starts or key < starts[block]:
+        starts[block] = key
+
+
+@dataclass(slots=True)
 class WriteResult:
-    """What one :meth:`Store.write` did."""
+    """What one :meth:`Store.write` did: rows written; merged events created (``merged_new``), changed
+    or created (``merged_touched``) and emptied (``merged_removed``: their mentions now belong to other
+    events); stored mentions merged again (``remerged``); and the skips."""
 
     articles: int = 0
     mentions: int = 0
     actors: int = 0
     merged_new: int = 0
     merged_touched: int = 0
+    merged_removed: int = 0
+    remerged: int = 0
     skipped: list[Skip] = field(default_factory=list)
 
 
@@ -542,10 +576,12 @@ class Store(Browse):
             b.write_lock()
             copies = [a.id for a, _ in batch.values() if a.duplicate_of]
             touched = self._copied(copies) if copies else set()
-            touched |= self._delete_articles(list(batch), list(seen_ids))
+            removed, starts = self._delete_articles(list(batch), list(seen_ids))
+            touched |= removed
             b.insert_arrow("articles", to_arrow("articles", art_rows))
             if copies:
                 touched |= self._copied(copies)
+            members: list[dict[str, Any]] = []
             if merge and events:
                 members = mentions.select(list(MEMBER_FIELDS)).to_pylist()
                 for m, art in zip(members, owners, strict=True):
@@ -560,8 +596,14 @@ class Store(Browse):
                         tone=tones[art.id],
                         origin=art.origin,
                     )
-                res.merged_new, clusters = self._assign(members)
-                touched |= {c.merged_id for c in clusters if c.merged_id is not None}
+            vanished: set[int] = set()
+            if members or starts:  # removed mentions change their blocks even when merging waits
+                outcome = self._merge(members, starts)
+                res.merged_new, res.merged_removed = outcome.new, len(outcome.vanished)
+                res.remerged = outcome.remerged
+                clusters, vanished = outcome.clusters, outcome.vanished
+                touched |= outcome.touched
+            if members:
                 idx = mentions.schema.get_field_index("merged_id")
                 ids = pa.array([m["merged_id"] for m in members], pa.int64())
                 mentions = mentions.set_column(idx, "merged_id", ids)
@@ -570,7 +612,7 @@ class Store(Browse):
             if touched:
                 self._refresh(touched, now, clusters)
         res.articles, res.mentions, res.actors = len(art_rows), mentions.num_rows, actors.num_rows
-        res.merged_touched = len(touched)
+        res.merged_touched = len(touched - vanished)
         return res
 
     def _merge_columns(
@@ -597,25 +639,29 @@ class Store(Browse):
             "merge_date_source": sources,
         }
 
-    def _delete_articles(self, article_ids: list[str], event_ids: list[str]) -> set[int]:
+    def _delete_articles(
+        self, article_ids: list[str], event_ids: list[str]
+    ) -> tuple[set[int], dict[str, tuple[Any, ...]]]:
         """Remove what is stored for these articles (and stray rows with these event ids); returns the
-        merged events that lost mentions."""
+        merged events that lost mentions, and per block the merge order of its first removed mention
+        (from there on, the block's merge is to be run again)."""
         b = self.backend
         ids = pa.table({"id": pa.array(article_ids, pa.string())})
         evs = pa.table({"id": pa.array(event_ids, pa.string())})
         with b.temp_table("_ew_arts", ids) as ta, b.temp_table("_ew_evs", evs) as te:
             cond = f"article_id IN (SELECT id FROM {ta}) OR event_id IN (SELECT id FROM {te})"
-            touched = {
-                r[0]
-                for r in b.fetchall(
-                    f"SELECT DISTINCT merged_id FROM mentions WHERE ({cond}) AND merged_id IS NOT NULL"
-                )
-            }
+            gone = b.fetch_arrow(
+                f"SELECT merged_id, {', '.join(MEMBER_ORDER_FIELDS)} FROM mentions "
+                f"WHERE ({cond}) AND merged_id IS NOT NULL"
+            ).to_pylist()
             b.execute(f"DELETE FROM actors WHERE event_id IN (SELECT event_id FROM mentions WHERE {cond})")
             b.execute(f"DELETE FROM actors WHERE event_id IN (SELECT id FROM {te})")
             b.execute(f"DELETE FROM mentions WHERE {cond}")
             b.execute(f"DELETE FROM articles WHERE article_id IN (SELECT id FROM {ta})")
-        return touched
+        starts: dict[str, tuple[Any, ...]] = {}
+        for m in gone:
+            _earliest(starts, m["block_key"], merge_order(m))
+        return {m["merged_id"] for m in gone}, starts
 
     def _members(self, merged_ids: Iterable[int]) -> list[dict[str, Any]]:
         ids = sorted(set(merged_ids))
@@ -627,53 +673,137 @@ class Store(Browse):
                 ).to_pylist()
         return out
 
-    def _assign(self, pending: list[dict[str, Any]]) -> tuple[int, list[Any]]:
-        """Give every pending mention a merged id (setting ``merged_id`` in the dicts)."""
+    def _merge(
+        self, pending: list[dict[str, Any]], starts: dict[str, tuple[Any, ...]] | None = None
+    ) -> MergeOutcome:
+        """Give every pending mention (a dict, ``merged_id`` None) a merged event, and merge again every
+        stored mention that comes after the first change of its block, so the result is exactly that of
+        merging all stored mentions from scratch in one pass (``db remerge``), however the work was cut.
+
+        A mention's merged event depends only on the mentions of its block that come before it in merge
+        order (:func:`~eventwire.store.merge.assign`); so from the first new (or, in ``starts``, removed)
+        mention of each block on, the block's stored mentions are assigned again, against the events
+        formed by the mentions before that point. A news stream arrives roughly in date order, so that
+        tail is short; an old article backfilled into a busy block costs the block's tail after it. An
+        event that is formed again keeps its merged id (the id of its earliest re-merged mention).
+        Pending dicts get their ``merged_id``; re-merged stored mentions are updated here.
+        """
+        out = MergeOutcome()
+        start: dict[str, tuple[Any, ...]] = dict(starts or {})
+        for m in pending:
+            _earliest(start, m["block_key"], merge_order(m))
+        if not start:
+            return out
+        b = self.backend
         h = self.rule.horizon_days
-        keys = sorted({(m["block_key"], m["merge_date"]) for m in pending if m["merge_date"] is not None})
-        window = pa.table(
+        blocks = sorted(start)
+        never = dt.date(9999, 12, 31)  # an undated start: no dated event can take what follows it
+        keys = pa.table(
             {
-                "block_key": pa.array([k for k, _ in keys], pa.string()),
-                "lo": pa.array([d - dt.timedelta(days=h) for _, d in keys], pa.date32()),
-                "hi": pa.array([d + dt.timedelta(days=h) for _, d in keys], pa.date32()),
+                "block_key": pa.array(blocks, pa.string()),
+                "u": pa.array([start[k][0] for k in blocks], pa.bool_()),
+                "d": pa.array([start[k][1] for k in blocks], pa.date32()),
+                "r": pa.array([start[k][2] for k in blocks], pa.int32()),
+                "a": pa.array([start[k][3] for k in blocks], pa.string()),
+                "e": pa.array([start[k][4] for k in blocks], pa.string()),
+                "lo": pa.array(
+                    [never if start[k][0] else start[k][1] - dt.timedelta(days=h) for k in blocks],
+                    pa.date32(),
+                ),
             }
         )
-        cand: set[int] = set()
-        with self.backend.temp_table("_ew_win", window) as t:
-            cand.update(
+        at_or_after = f"{MERGE_ORDER_SQL.format(p='m.')} >= (k.u, k.d, k.r, k.a, k.e)"
+        with b.temp_table("_ew_start", keys) as t:
+            redo = b.fetch_arrow(
+                f"{_MEMBER_SQL} JOIN {t} k ON m.block_key = k.block_key "
+                f"WHERE m.merged_id IS NOT NULL AND {at_or_after}"
+            ).to_pylist()
+            # events formed before the start that what follows it may join: those dated within the
+            # horizon, and (for undated mentions) those of the same article or dedup cluster, any date
+            prior_ids = {
                 r[0]
-                for r in self.backend.fetchall(
+                for r in b.fetchall(
                     f"SELECT DISTINCT m.merged_id FROM mentions m JOIN {t} k ON m.block_key = k.block_key "
-                    "AND m.merge_date BETWEEN k.lo AND k.hi WHERE m.merged_id IS NOT NULL"
+                    f"WHERE m.merged_id IS NOT NULL AND m.merge_date >= k.lo AND NOT ({at_or_after})"
                 )
+            }
+            undated = sorted(
+                {(m["block_key"], cluster_key(m)) for m in [*pending, *redo] if m["merge_date"] is None}
             )
-        undated = sorted({(m["block_key"], cluster_key(m)) for m in pending if m["merge_date"] is None})
-        if undated:  # an undated mention can only join a merged event of its own article or dedup cluster
-            groups = pa.table(
-                {
-                    "block_key": pa.array([k for k, _ in undated], pa.string()),
-                    "grp": pa.array([g for _, g in undated], pa.string()),
-                }
-            )
-            with self.backend.temp_table("_ew_grp", groups) as t:
-                cand.update(
-                    r[0]
-                    for r in self.backend.fetchall(
-                        "SELECT DISTINCT m.merged_id FROM mentions m JOIN articles a "
-                        f"ON a.article_id = m.article_id JOIN {t} k ON m.block_key = k.block_key "
-                        "AND coalesce(a.cluster_id, a.duplicate_of, a.article_id) = k.grp "
-                        "WHERE m.merged_id IS NOT NULL"
+            if undated:
+                groups = pa.table(
+                    {
+                        "block_key": pa.array([k for k, _ in undated], pa.string()),
+                        "grp": pa.array([g for _, g in undated], pa.string()),
+                    }
+                )
+                with b.temp_table("_ew_grp", groups) as tg:
+                    prior_ids.update(
+                        r[0]
+                        for r in b.fetchall(
+                            "SELECT DISTINCT m.merged_id FROM mentions m JOIN articles a "
+                            f"ON a.article_id = m.article_id JOIN {tg} g ON m.block_key = g.block_key "
+                            "AND coalesce(a.cluster_id, a.duplicate_of, a.article_id) = g.grp "
+                            f"JOIN {t} k ON m.block_key = k.block_key "
+                            f"WHERE m.merged_id IS NOT NULL AND NOT ({at_or_after})"
+                        )
                     )
-                )
-        clusters = assign(self.rule, pending, self._members(sorted(cand)))
-        fresh = [c for c in clusters if c.merged_id is None]
-        for c, new_id in zip(fresh, self.backend.next_ids("merged_id_seq", len(fresh)), strict=True):
+        prior = [m for m in self._members(sorted(prior_ids)) if merge_order(m) < start[m["block_key"]]]
+        old = {m["event_id"]: m["merged_id"] for m in redo}
+        for m in redo:
+            m["merged_id"] = None
+        clusters = assign(self.rule, [*pending, *redo], prior)
+        # Which old ids still belong to an event formed before the changes (they keep them)?
+        owned = {m["merged_id"] for m in prior} | self._still_used(set(old.values()), list(old))
+        free = set(old.values()) - owned
+        fresh = sorted((c for c in clusters if c.merged_id is None), key=lambda c: c.first)
+        need = []
+        for c in fresh:
+            earliest = min((m for m in c.members if m["event_id"] in old), key=merge_order, default=None)
+            reuse = old[earliest["event_id"]] if earliest is not None else None
+            if reuse is not None and reuse in free:
+                c.merged_id = reuse
+                free.discard(reuse)
+            else:
+                need.append(c)
+        for c, new_id in zip(need, b.next_ids("merged_id_seq", len(need)), strict=True):
             c.merged_id = new_id
         for c in clusters:
             for m in c.members:
                 if m.get("merged_id") is None:
                     m["merged_id"] = c.merged_id
-        return len(fresh), clusters
+        moved = [m for m in redo if m["merged_id"] != old[m["event_id"]]]
+        if moved:
+            table = pa.table(
+                {
+                    "event_id": pa.array([m["event_id"] for m in moved], pa.string()),
+                    "merged_id": pa.array([m["merged_id"] for m in moved], pa.int64()),
+                }
+            )
+            with b.temp_table("_ew_moved", table) as t:
+                b.execute(
+                    f"UPDATE mentions SET merged_id = {t}.merged_id FROM {t} "
+                    f"WHERE mentions.event_id = {t}.event_id"
+                )
+        out.clusters = clusters
+        out.new = len(need)
+        out.vanished = free
+        out.touched = {c.merged_id for c in clusters if c.merged_id is not None} | set(old.values())
+        out.remerged = len(redo)
+        return out
+
+    def _still_used(self, merged_ids: set[int], except_events: list[str]) -> set[int]:
+        """Which of these merged events have a mention other than these."""
+        if not merged_ids:
+            return set()
+        ids = pa.table({"id": pa.array(sorted(merged_ids), pa.int64())})
+        evs = pa.table({"id": pa.array(except_events, pa.string())})
+        with self.backend.temp_table("_ew_su", ids) as ti, self.backend.temp_table("_ew_sx", evs) as te:
+            rows = self.backend.fetchall(
+                f"SELECT DISTINCT merged_id FROM mentions WHERE merged_id IN (SELECT id FROM {ti}) "
+                f"AND event_id NOT IN (SELECT id FROM {te})"
+            )
+        return {r[0] for r in rows}
 
     def _refresh(self, merged_ids: set[int], now: dt.datetime, clusters: Sequence[Cluster] = ()) -> None:
         """Recompute the ``merged_events`` rows of these merged events from their mentions.
@@ -727,19 +857,23 @@ class Store(Browse):
         return {r[0] for r in rows}
 
     def merge_pending(self, *, chunk: int = 50_000) -> int:
-        """Merge mentions stored without a merged event (``write(merge=False)``); returns how many."""
+        """Merge mentions stored without a merged event (``write(merge=False)``); returns how many.
+
+        Taken in merge order, ``chunk`` at a time (one transaction each); the result is the same for any
+        chunk size (see :meth:`_merge`).
+        """
         done = 0
         b = self.backend
+        order = MERGE_ORDER_SQL.format(p="m.")[1:-1]
         while True:
             with b.transaction():
                 b.write_lock()
                 pending = b.fetch_arrow(
-                    f"{_MEMBER_SQL} WHERE m.merged_id IS NULL "
-                    f"ORDER BY m.merge_date, m.event_id LIMIT {int(chunk)}"
+                    f"{_MEMBER_SQL} WHERE m.merged_id IS NULL ORDER BY {order} LIMIT {int(chunk)}"
                 ).to_pylist()
                 if not pending:
                     return done
-                _, clusters = self._assign(pending)
+                outcome = self._merge(pending)
                 assigned = pa.table(
                     {
                         "event_id": pa.array([m["event_id"] for m in pending], pa.string()),
@@ -751,7 +885,7 @@ class Store(Browse):
                         f"UPDATE mentions SET merged_id = {t}.merged_id FROM {t} "
                         f"WHERE mentions.event_id = {t}.event_id"
                     )
-                self._refresh({c.merged_id for c in clusters if c.merged_id is not None}, utcnow(), clusters)
+                self._refresh(outcome.touched, utcnow(), outcome.clusters)
                 done += len(pending)
 
     def remerge(self, rule: MergeRule | None = None) -> int:
