@@ -354,17 +354,20 @@ def synthetic_corpus(seed: int, n: int = 36) -> list[tuple[Article, list[Event]]
 
 
 def _merged_state(s: Any) -> tuple[list[tuple[str, ...]], list[str]]:
-    """What merging produced, without the ids and times of the particular run: the partition of mentions
-    and the content of every merged event."""
+    """What merging produced, without what names or dates the particular run: ids (``merged_id``, and
+    ``first_event_id``, the first mention *stored*, which GLOBALEVENTID is made from) and times (when
+    stored; when seen is when stored for an article without fetch time or date). What remains: the
+    partition of mentions and every merged event's content."""
     groups: dict[int, list[str]] = {}
     for r in s.mentions().to_pylist():
         groups.setdefault(r["merged_id"], []).append(r["event_id"])
-    rep = {mid: min(g) for mid, g in groups.items()}
+    run_bound = ("merged_id", "first_event_id", "added_at", "updated_at", "first_seen", "last_seen")
     rows = []
     for r in s.events().to_pylist():
-        r = {k: v for k, v in r.items() if k not in ("merged_id", "added_at", "updated_at")}
-        rows.append(json.dumps(r, default=str, sort_keys=True))
-    return sorted(tuple(sorted(g)) for g in groups.values()), sorted(rows) + sorted(map(str, rep.values()))
+        rows.append(
+            json.dumps({k: v for k, v in r.items() if k not in run_bound}, default=str, sort_keys=True)
+        )
+    return sorted(tuple(sorted(g)) for g in groups.values()), sorted(rows)
 
 
 def _reference(items: list[tuple[Article, list[Event]]]) -> tuple[list[tuple[str, ...]], list[str]]:

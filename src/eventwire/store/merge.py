@@ -447,6 +447,14 @@ def seen_at(m: dict[str, Any]) -> dt.datetime:
     return m["stored_at"]
 
 
+def seen_key(m: dict[str, Any]) -> dt.datetime:
+    """:func:`seen_at` for choosing between mentions: what the article says (fetch time, publication
+    date), never when it happened to be stored, so the choice does not depend on how the work was cut."""
+    if m["fetched_at"] is not None or m["pub_date"] is not None:
+        return seen_at(m)
+    return dt.datetime.max
+
+
 def source_of(m: dict[str, Any]) -> str:
     """The outlet of a mention's article (its ``source``, else its URL's host, else the article id)."""
     if m["source"]:
@@ -463,7 +471,7 @@ def _representative(members: Sequence[dict[str, Any]]) -> dict[str, Any]:
         key=lambda m: (
             -(m["confidence"] or 0.0),
             _DATE_SOURCE_RANK.get(m["merge_date_source"], 3),
-            seen_at(m),
+            seen_key(m),
             m["event_id"],
         ),
     )
@@ -505,12 +513,12 @@ def summarize(
     seen = sorted(seen_at(m) for m in reporting)
     # GDELT's SOURCEURL: the first article's URL, else where the first article was read (a file URI), else
     # the first article's id in the store (stdin, the Python API)
-    with_url = sorted((seen_at(m), m["event_id"], m["url"]) for m in members if m["url"])
+    with_url = sorted((seen_key(m), m["event_id"], m["url"]) for m in members if m["url"])
     if not with_url:
-        with_url = sorted((seen_at(m), m["event_id"], m.get("origin")) for m in members if m.get("origin"))
+        with_url = sorted((seen_key(m), m["event_id"], m.get("origin")) for m in members if m.get("origin"))
     if not with_url:
         with_url = sorted(
-            (seen_at(m), m["event_id"], f"urn:eventwire:article:{m['article_id']}") for m in members
+            (seen_key(m), m["event_id"], f"urn:eventwire:article:{m['article_id']}") for m in members
         )
     tones = {m["article_id"]: m.get("tone") for m in reporting}
     known_tones = [t for t in tones.values() if t is not None]
