@@ -155,11 +155,9 @@
 
   function fillForm() {
     const q = filters();
-    for (const name of ["since", "until", "actor", "country", "type", "place", "text", "modality", "bbox"]) {
-      const field = form.elements[name];
-      if (field) field.value = q.getAll(name).join(", ").replace(/^, /, "");
+    for (const name of ["since", "until", "actor", "country", "type", "modality", "text", "bbox"]) {
+      form.elements[name].value = q.getAll(name).join(",");
     }
-    form.elements.text.value = q.get("text") || "";
     form.elements.place.value = q.getAll("place").join(", ");
     const quads = new Set(q.getAll("quad").flatMap((v) => v.split(",")));
     for (const box of form.querySelectorAll('input[name="quad"]')) box.checked = quads.has(box.value);
@@ -675,7 +673,7 @@
 
   function eventsTable(rows, compact) {
     const head = ["Date", "Actor", "", "Recipient", "Type", "CAMEO", "Quad", "Goldstein", "Modality", "Mentions", "Sources", "Place", ""];
-    const wide = new Set(compact ? ["CAMEO", "Sources", "Modality"] : []);
+    const wide = new Set(compact ? ["CAMEO", "Sources", "Modality", "Place"] : []);
     const table = el("table", { class: compact ? "events compact" : "events" }, el("thead", {}, el("tr", {}, head.map((h) => el("th", { text: h, class: wide.has(h) ? "wide" : null })))));
     const body = el("tbody");
     for (const r of rows) {
@@ -694,7 +692,7 @@
           el("td", { class: "wide" }, el("span", { class: `modality ${r.modality}`, text: r.modality })),
           el("td", { class: "num", text: fmt(r.num_mentions) }),
           el("td", { class: "num wide", text: fmt(r.num_sources) }),
-          el("td", { text: [r.loc_name, r.loc_country].filter(Boolean).join(", ") }),
+          el("td", { class: "wide", text: [r.loc_name, r.loc_country].filter(Boolean).join(", ") }),
           el("td", {}, el("a", { href: link(`/event/${r.merged_id}`), text: compact ? "→" : "evidence →", title: "the evidence" }))
         )
       );
