@@ -164,6 +164,7 @@ def make_events(
     from .events import DocumentInput, code_doc
     from .events.discards import load_discards
     from .events.lexicon import load_lexicon
+    from .events.triggers import OneHopIndex
 
     config = Config(
         lexicon_files=tuple(Path(p) for p in lexicon_files),
@@ -174,6 +175,7 @@ def make_events(
     )
     lexicon = load_lexicon(config.lexicon_files)
     discards = load_discards(config.discard_files)
+    index = OneHopIndex(nlp.vocab, lexicon)
     locator = _locator() if locate else None
 
     def events(doc: Doc) -> None:
@@ -192,7 +194,7 @@ def make_events(
             date_of=event_date,
             locate=where,
         )
-        found = code_doc(doc, inp, lexicon, config, discards)
+        found = code_doc(doc, inp, lexicon, config, discards, index)
         doc._.ew_events = found
         spans = []
         for ev in found:

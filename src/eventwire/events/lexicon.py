@@ -15,9 +15,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DictionaryError
 from ..ontology import Ontology, load_ontology
+from .syntax import governor_pos
+from .words import LIGHT_VERBS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 GOVERNOR_CLASSES = frozenset(
     {
@@ -128,6 +134,27 @@ class Lexicon:
                     return content_code
                 return value or GENERIC[column]
         return GENERIC[column]
+
+    def lemma_of(self, tok: Token) -> str:
+        """The token's lemma, mended where the small model clips it ("cordoned" -> "cordone" -> "cordon")."""
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and (lemma, "V") not in self.triggers and (lemma[:-1], "V") in self.triggers:
+            return lemma[:-1]
+        if (
+            tok.pos_ == "VERB"
+            and lemma not in LIGHT_VERBS
+            and (lemma, "V") not in self.triggers
+            and (lemma + "e", "V") in self.triggers
+        ) or (tok.pos_ == "VERB" and lemma + "e" in LIGHT_VERBS):
+            return lemma + "e"
+        return lemma
+
+    def governors_of(self, tok: Token) -> tuple[Governor, ...]:
+        """The governor rows for a token (by its mended lemma and part of speech)."""
+        pos = governor_pos(tok)
+        if pos is None:
+            return ()
+        return self.governor(self.lemma_of(tok), pos)
 
     def in_class(self, lemma: str, cls: str) -> bool:
         return lemma in self.classes.get(cls, frozenset())
