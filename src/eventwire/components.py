@@ -12,9 +12,10 @@ one :class:`~eventwire.config.Config`:
 - ``eventwire_events``: the coded events (``doc.spans["eventwire_events"]``, ``Span._.ew_event``,
   ``Doc._.ew_events``).
 
-The publication date and the document id are set once on the ``Doc`` (``Doc._.ew_pub_date``,
-``Doc._.ew_doc_id``) before it enters the pipeline: see :func:`make_doc`. A defect of ours on one document
-is recorded in ``Doc._.ew_error`` (later stages pass the document by) so that a batch goes on.
+The publication date, the document id and the address are set once on the ``Doc``
+(``Doc._.ew_pub_date``, ``Doc._.ew_doc_id``, ``Doc._.ew_url``) before it enters the pipeline: see
+:func:`make_doc`. A defect of ours on one document is recorded in ``Doc._.ew_error`` (later stages
+pass the document by) so that a batch goes on.
 """
 
 from __future__ import annotations
@@ -37,7 +38,16 @@ DATES = "eventwire_dates"
 EVENTS = "eventwire_events"
 COMPONENTS = (PLACES, ACTORS, DATES, EVENTS)
 
-DOC_EXTENSIONS = ("ew_doc_id", "ew_pub_date", "ew_places", "ew_actors", "ew_dates", "ew_events", "ew_error")
+DOC_EXTENSIONS = (
+    "ew_doc_id",
+    "ew_pub_date",
+    "ew_url",
+    "ew_places",
+    "ew_actors",
+    "ew_dates",
+    "ew_events",
+    "ew_error",
+)
 SPAN_EXTENSIONS = ("ew_place", "ew_event")
 # The defects of ours that cost one document, not the batch.
 CODER_DEFECTS = (RecursionError, ValueError, IndexError, KeyError, AttributeError, TypeError)
@@ -60,11 +70,16 @@ def register_extensions() -> None:
             Span.set_extension(name, default=None)
 
 
-def make_doc(nlp: Language, text: str, doc_id: str | None, pub_date: dt.date | None) -> Doc:
-    """A tokenized ``Doc`` carrying its id and publication date, ready for ``nlp.pipe``."""
+def make_doc(
+    nlp: Language, text: str, doc_id: str | None, pub_date: dt.date | None, url: str | None = None
+) -> Doc:
+    """A tokenized ``Doc`` carrying its id, publication date and address, ready for ``nlp.pipe``.
+
+    The address (``Doc._.ew_url``) tells where the outlet is from when its domain is a country's."""
     doc = nlp.make_doc(text)
     doc._.ew_doc_id = doc_id
     doc._.ew_pub_date = pub_date
+    doc._.ew_url = url
     return doc
 
 
@@ -128,7 +143,7 @@ def make_actors(
         matches = dictionary.match(doc, on_date=pub)
         doc.spans[ACTORS] = [Span(doc, m.start, m.end, label=m.entry.kind or "actor") for m in matches]
         doc._.ew_actors = DocumentActors(
-            doc, matches, people=people, pub_date=pub, places=doc._.ew_places or ()
+            doc, matches, people=people, pub_date=pub, places=doc._.ew_places or (), url=doc._.ew_url
         )
 
     return _guarded(actors)

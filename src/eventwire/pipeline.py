@@ -69,8 +69,8 @@ class Coder:
         return None
 
     def make_doc(self, article: Article) -> Doc:
-        """The article as a tokenized ``Doc`` carrying its id and publication date."""
-        return make_doc(self.nlp, article.text, article.id, article.date)
+        """The article as a tokenized ``Doc`` carrying its id, publication date and address."""
+        return make_doc(self.nlp, article.text, article.id, article.date, article.url)
 
     def code_doc(self, doc: Doc, article: Article) -> list[Event]:
         """The events of a document that went through ``self.nlp``; re-raises a defect recorded on it.

@@ -19,6 +19,7 @@ from ..types import Actor, Place
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
+    from ..geo.home import Home
     from .dictionary import DictMatch
     from .people import PeopleIndex
 
@@ -358,8 +359,10 @@ class DocumentActors:
         people: PeopleIndex | None = None,
         pub_date: dt.date | None = None,
         places: Sequence[Place] = (),
+        url: str | None = None,
     ) -> None:
         self.doc = doc
+        self.url = url
         self.text = doc.text  # Doc.text joins every token: compute it once
         self.pub_date = pub_date
         self.people = people
@@ -368,8 +371,10 @@ class DocumentActors:
             for i in range(m.start, m.end):
                 self.match_at[i] = m
         # Resolved place mentions (geo stage) by start offset: where an event happened names a country.
+        self._all_places = tuple(places)
         self._places = sorted((p for p in places if p.country), key=lambda p: p.start)
         self._place_starts = [p.start for p in self._places]
+        self._home: Home | None = None
         self.persons: dict[str, Identity] = {}
         self.parties: list[Actor] = []
         # (char offset, identity, is_person, is_plural) of every mention, in text order, for pronouns.
@@ -966,6 +971,39 @@ class DocumentActors:
         if i >= 0 and self._places[i].start <= tok.idx < self._places[i].end:
             return self._places[i]
         return None
+
+    def home(self) -> Home:
+        """Where the story is from: the home country, how it was decided, and the story's own place.
+
+        Decided once per document (:func:`eventwire.geo.home.document_home`) from the dateline, the outlet's
+        address (``Doc._.ew_url``), the places the geo stage resolved (towns, counties and states weigh more
+        than countries) and the peoples named ("French", "Iraqis"). Without a geo stage, every country the
+        dictionary finds counts as a mention.
+        """
+        if self._home is None:
+            from ..geo.home import document_home
+
+            peoples: dict[str, int] = {}
+            done: set[int] = set()
+            for m in self.match_at.values():
+                e = m.entry
+                if m.start in done or e.kind != "country" or not e.country:
+                    continue
+                done.add(m.start)
+                if e.via in ("adjective", "demonym") or not self._all_places:
+                    peoples[e.country] = peoples.get(e.country, 0) + 1
+            self._home = document_home(self.text, self._all_places, peoples, self.url)
+        return self._home
+
+    def home_country(self) -> str | None:
+        """The document's home country (ISO alpha-3), for actors whose country the text does not state.
+
+        Local news names no country: "deputies", "the county commission", "a 19-year-old woman" and people
+        named without a role are actors of the country the story is from. ``None`` when the document holds
+        no evidence at all; :meth:`home` says how it was decided (``Home.reason``, ``Home.share``) and
+        gives the story's own place (``Home.place``: the dateline, else its most-named local place).
+        """
+        return self.home().country
 
     def dominant_country(self) -> str | None:
         """The country most of the document's country mentions name, when one clearly dominates."""

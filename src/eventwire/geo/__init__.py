@@ -14,6 +14,7 @@ See docs/geo.md for the method and the measured figures.
 from .find import find_places
 from .gazetteer import Entry, Gazetteer, build_index, cache_dir, haversine_km
 from .geocoder import Geocoder, is_demonym
+from .home import Home, document_home, domain_country
 from .locate import event_location
 from .resolve import Mention, Weights, find_dateline
 
@@ -21,10 +22,13 @@ __all__ = [
     "Entry",
     "Gazetteer",
     "Geocoder",
+    "Home",
     "Mention",
     "Weights",
     "build_index",
     "cache_dir",
+    "document_home",
+    "domain_country",
     "event_location",
     "find_dateline",
     "find_places",
