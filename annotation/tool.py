@@ -242,6 +242,75 @@ def cmd_agreement(args: argparse.Namespace) -> None:
     print(json.dumps(result, indent=2))
 
 
+def cmd_compare(args: argparse.Namespace) -> None:
+    """Gold against our events, article by article, and the error summary (development split only)."""
+    from collections import Counter
+
+    from eventwire.config import Config
+    from eventwire.pipeline import Coder
+    from eventwire.types import Article as EwArticle
+
+    if args.split == "test" and not args.i_am_reporting:
+        sys.exit("the test split is for reporting, not tuning: use --split dev (or --i-am-reporting)")
+    gold = {r["doc"]: r for r in realnews.read_gold_file(GOLD_DIR / f"{args.split}.jsonl")}
+    if args.docs:
+        gold = {d: r for d, r in gold.items() if d in set(args.docs)}
+    arts = realnews.read_articles(realnews.default_corpora())
+    coder = Coder(Config())
+    items = [EwArticle(id=d, text=arts[d].text, date=arts[d].date) for d in sorted(gold)]
+    ours = {a.id: [e.to_dict() for e in evs] for a, evs in coder.code_articles(items)}
+    missed: Counter[str] = Counter()
+    noise: Counter[str] = Counter()
+    for doc in sorted(gold):
+        rec, text = gold[doc], arts[doc].text
+        g = realnews.gold_items(rec)
+        o = realnews.event_items(ours.get(doc, []), rec["sentences"])
+        pairs = dict(realnews.match(o, g))
+        inv = {j: i for i, j in pairs.items()}
+        for j, x in enumerate(g):
+            if x.modality != "historical" and j not in inv:
+                missed[f"{x.type} {text[x.trigger[0] : x.trigger[1]].lower()!r}"] += 1
+        for i, x in enumerate(o):
+            if i not in pairs:
+                noise[f"{x.type or x.cameo} {x.label.lower()!r}"] += 1
+        if args.summary:
+            continue
+        print(f"===== {doc} {arts[doc].title[:90]} ({arts[doc].date})")
+        for si in sorted({x.sentence for x in g} | {x.sentence for x in o}):
+            s0, s1 = rec["sentences"][si]
+            print(f" [{si}] {' '.join(text[s0:s1].split())[:300]}")
+            for j, x in enumerate(g):
+                if x.sentence == si:
+                    i = inv.get(j)
+                    mark = "MISS" if i is None else ("ok" if realnews.full_match(o[i], x) else "part")
+                    print(f"    G {mark:4} {_describe_gold(x, text)}")
+            for i, x in enumerate(o):
+                if x.sentence == si:
+                    print(f"    O {'' if i in pairs else 'FP':4} {_describe_ours(x.raw)}")
+    print("\nmissed (current gold events):")
+    for k, n in missed.most_common(args.top):
+        print(f"  {n:3d} {k}")
+    print("\nours without a gold event:")
+    for k, n in noise.most_common(args.top):
+        print(f"  {n:3d} {k}")
+
+
+def _describe_gold(x: realnews.Item, text: str) -> str:
+    ev = x.raw
+    side = [
+        ",".join(f"{a.get('country')}{a.get('sector') or ''}" for a in ev[k]) for k in ("source", "target")
+    ]
+    trig = text[x.trigger[0] : x.trigger[1]]
+    return f"{x.type}/{x.cameo} {x.modality} {trig!r} {side[0]} -> {side[1]}"
+
+
+def _describe_ours(e: dict[str, Any]) -> str:
+    a = ",".join(f"{y['text']}[{y.get('code') or y.get('country')}]" for y in e["actor"])
+    r = ",".join(f"{y['text']}[{y.get('code') or y.get('country')}]" for y in e["recipient"])
+    loc = (e.get("location") or {}).get("name")
+    return f"{e['event']}/{e['cameo']} {e['modality']} {e['event_text']!r} {a} -> {r} loc={loc}"
+
+
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
@@ -257,6 +326,13 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=20)
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_sample)
+    p = sub.add_parser("compare", help=cmd_compare.__doc__)
+    p.add_argument("--split", default="dev", choices=["dev", "test"])
+    p.add_argument("--i-am-reporting", action="store_true", help="allow the test split")
+    p.add_argument("--docs", nargs="*", help="only these documents")
+    p.add_argument("--summary", action="store_true", help="only the summary of misses and noise")
+    p.add_argument("--top", type=int, default=60)
+    p.set_defaults(func=cmd_compare)
     p = sub.add_parser("extend", help=cmd_extend.__doc__)
     p.add_argument("--seed", type=int, default=20261204)
     p.add_argument("--lgl", type=int, default=40)

@@ -490,6 +490,11 @@ def _levels(o: Item, g: Item) -> dict[str, bool]:
     }
 
 
+def full_match(ours: Item, gold: Item) -> bool:
+    """Type, source country, target country and modality all right."""
+    return _levels(ours, gold)["full"]
+
+
 @dataclass
 class Tally:
     """Counts over a set of documents; ``figures()`` turns them into the reported ratios."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ..actors.resolve import DocumentActors
 from ..dates import token_tense
 from ..types import Actor, Attribution, Event, Place
+from . import relevance
 from .attribution import find_attribution
 from .coder import SentenceCoder
 from .discards import Discards, load_discards
@@ -308,4 +309,16 @@ def code_doc(
         cands = coder.code(sent)
         if cands:
             events.extend(assembler.sentence(sent_i, sent, cands))
-    return events
+    kept, _dropped = relevance.review(doc, events, inp.pub_date, relevance_settings(lexicon, config))
+    return kept
+
+
+def relevance_settings(lexicon: Lexicon, config: Config) -> relevance.Settings:
+    """What the relevance and background checks need from the lexicon, the ontology and ``config``."""
+    return relevance.Settings(
+        sector_kinds={k: s.kind for k, s in lexicon.ontology.sector_details.items()},
+        classes=lexicon.classes,
+        news_window_days=config.max_date_lag_days,
+        political_only=config.relevance,
+        statements=config.statements,
+    )
