@@ -171,6 +171,9 @@ def make_events(
     min_confidence: float,
     require_actor: bool,
     locate: bool,
+    relevance: bool = True,
+    statements: bool = False,
+    max_date_lag_days: int = 30,
 ) -> Callable[[Doc], Doc]:
     """The coded events of the document, each with its evidence span."""
     from pathlib import Path
@@ -187,6 +190,9 @@ def make_events(
         include_modalities=tuple(include_modalities) if include_modalities is not None else None,
         min_confidence=min_confidence,
         require_actor=require_actor,
+        relevance=relevance,
+        statements=statements,
+        max_date_lag_days=max_date_lag_days,
     )
     lexicon = load_lexicon(config.lexicon_files)
     discards = load_discards(config.discard_files)
@@ -251,6 +257,9 @@ _FACTORIES: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
             "min_confidence": 0.0,
             "require_actor": True,
             "locate": True,
+            "relevance": True,
+            "statements": False,
+            "max_date_lag_days": 30,
         },
     ),
 }
@@ -287,6 +296,9 @@ def component_settings(config: Config) -> dict[str, dict[str, Any]]:
         "min_confidence": config.min_confidence,
         "require_actor": config.require_actor,
         "locate": config.geolocate,
+        "relevance": config.relevance,
+        "statements": config.statements,
+        "max_date_lag_days": config.max_date_lag_days,
     }
     return settings
 

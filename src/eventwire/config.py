@@ -29,6 +29,10 @@ class Config:
     - ``include_modalities``: which modalities to emit; the default emits all (a consumer filters).
     - ``min_confidence``: drop events below this score.
     - ``require_actor``: drop events with neither actor nor recipient coded.
+    - ``relevance``: keep only political events (a political actor on one side; no events made of a
+      sports, entertainment, science or weather story's vocabulary unless a state actor acts), and mark
+      background events ``historical`` (``events/relevance.py``). Off, every coded candidate is emitted.
+    - ``statements``: also emit CAMEO 01 statements ("said", "commented"), which have no PLOVER type.
     - ``max_chars``: documents longer than this are rejected with a clear error (a 50 MB "article" is
       not news); batches report it as a skip.
     - ``geolocate``: attach event locations when the geo stage is available.
@@ -47,6 +51,8 @@ class Config:
     include_modalities: tuple[str, ...] | None = None
     min_confidence: float = 0.0
     require_actor: bool = True
+    relevance: bool = True
+    statements: bool = False
     max_chars: int = 1_000_000
     geolocate: bool = True
     max_date_lag_days: int = 30

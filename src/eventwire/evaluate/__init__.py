@@ -97,6 +97,9 @@ BARS: dict[tuple[str, str], float] = {
 }
 """The project's targets (issue 3) for each kind of gold set: reported next to the figure."""
 
+CAMEO_FORMATS = frozenset({"petrarch", "pentaclass", "bio"})
+"""Gold formats coded in CAMEO, statements included."""
+
 KNOWN_GOLD: tuple[tuple[str, str], ...] = (
     ("plover_gsr/PLOVER_GSR_CAMEO.txt", "plover"),
     ("petrarch/PETR2_GSR_validation.xml", "petrarch"),
@@ -391,9 +394,11 @@ def evaluate(
         return _evaluate_realnews(path, config, coder, cache or CodingCache(), progress, shared)
     start = time.perf_counter()
     gold = read_gold(path, fmt)
-    run_config = config
+    # Gold coded in CAMEO (PETRARCH, ConfliBERT) has CAMEO 01 statements among its codes: it is scored on
+    # our CAMEO output, statements included; PLOVER gold (no statement type) on the default output.
+    run_config = config.replace(statements=True) if fmt in CAMEO_FORMATS else config
     if gold.actor_files or gold.agent_files or gold.verb_files or gold.discard_files:
-        run_config = config.replace(
+        run_config = run_config.replace(
             actor_files=(*config.actor_files, *gold.actor_files),
             agent_files=(*config.agent_files, *gold.agent_files),
             lexicon_files=(*config.lexicon_files, *gold.verb_files),

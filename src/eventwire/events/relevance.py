@@ -10,9 +10,10 @@ asks next, each a rule a reader can follow, each named in the event's ``coder`` 
    Protests are the exception: collective protest by civilians is political in itself.
 2. **The document's domain**: a story about sports, entertainment, science or the weather does not make
    events out of its vocabulary unless a state actor acts in them.
-3. **Background**: an event dated more than the news window before publication, stated with "since", told
-   as habit ("repeatedly", "often") or in the perfect of a relative clause ("the coalition that has fought
-   the group") is PLOVER's auxiliary mode *historical*, not current news.
+3. **Background**: an event dated more than the news window before publication, stated in the perfect
+   with "since" ("has fought the group since 2014"), told as habit ("repeatedly", "often") or in the
+   perfect of a relative clause ("the coalition that has fought the group") is PLOVER's auxiliary mode
+   *historical*, not current news.
 
 The word lists are data (``data/lexicon/classes.tsv``: DOMAIN_* classes, HABITUAL).
 """
@@ -40,6 +41,9 @@ POLITICAL_ORG_COUNTRIES = frozenset({"IGO", "NGO", "IMG"})
 DOMAINS = ("SPORTS", "ENTERTAINMENT", "SCIENCE", "WEATHER")
 #: Dependencies that lead from an event noun up to the verb of its clause.
 NOMINAL_DEPS = frozenset({"dobj", "pobj", "prep", "attr", "nsubj", "nsubjpass", "compound"})
+#: CAMEO codes a plain harm verb gets ("killed", "wounded", "attacked"): with no named perpetrator they
+#: say nothing about who did it, so an inferred attacker does not make them political.
+GENERIC_VIOLENCE = frozenset({"18", "180", "182", "1823", "19", "190"})
 #: CAMEO roots that need no political actor: collective protest (14).
 PROTEST_ROOTS = frozenset({"14"})
 
@@ -52,6 +56,8 @@ class Settings:
     classes: Mapping[str, frozenset[str]]
     news_window_days: int = 31
     domain_min_words: int = 6
+    political_only: bool = True
+    statements: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +81,30 @@ def profile(doc: Doc, settings: Settings) -> Profile:
     return Profile(domain, counts)
 
 
-def political(actor: Actor, settings: Settings) -> bool:
-    """Is the actor a political one: a state, a political sector, or a political organisation?"""
+#: Words that cannot stand for a political actor on their own, however they were resolved.
+NON_REFERRING = frozenset(
+    {"this", "that", "these", "those", "which", "what", "anyone", "everyone", "someone", "anybody"}
+)
+
+
+def political(actor: Actor, settings: Settings, cameo: str = "") -> bool:
+    """Is the actor a political one: a state or a people standing for it, a political sector, or a
+    political organisation (IGO, NGO, armed group)?
+
+    Two kinds of actor are not evidence on their own: an attacker the coder inferred for harm with no named
+    perpetrator ("unidentified", for a plain "killed" or "wounded": accidents and crimes read so too), unless
+    the act itself is organised violence (a bombing, shelling, an air strike: CAMEO codes finer than the
+    generic assault and fighting codes); and a word that refers to nothing ("this", "that").
+    """
+    if actor.text.lower() in NON_REFERRING:
+        return False
+    if actor.resolved_from == "unidentified":
+        return bool(cameo) and cameo not in GENERIC_VIOLENCE
+    if actor.org and (actor.country in POLITICAL_ORG_COUNTRIES or actor.kind in ("igo", "ngo", "group")):
+        return True
     if actor.sector:
         return settings.sector_kinds.get(actor.sector) in POLITICAL_KINDS
-    if actor.org:
-        return actor.country in POLITICAL_ORG_COUNTRIES or actor.kind in ("igo", "ngo", "group")
-    return actor.kind == "country" and bool(actor.country)
+    return actor.kind in ("country", "people") and bool(actor.country)
 
 
 def state_actor(actor: Actor, settings: Settings) -> bool:
@@ -93,10 +116,14 @@ def state_actor(actor: Actor, settings: Settings) -> bool:
 
 def relevant(event: Event, prof: Profile, settings: Settings) -> str | None:
     """``None`` when the event is a political event, else the reason it is not."""
+    if event.event is None and not settings.statements:
+        return "relevance:statement"
+    if not settings.political_only:
+        return None
     sides = (*event.actor, *event.recipient)
     if event.cameo_root in PROTEST_ROOTS and event.actor:
         return None
-    if not any(political(a, settings) for a in sides):
+    if not any(political(a, settings, event.cameo) for a in sides):
         return "relevance:no-political-actor"
     if prof.domain is not None and not any(state_actor(a, settings) for a in sides):
         return f"relevance:domain:{prof.domain.lower()}"
@@ -124,13 +151,13 @@ def background(event: Event, doc: Doc, pub_date: dt.date | None, settings: Setti
     while verb.dep_ in NOMINAL_DEPS and verb.head.i != verb.i:
         verb = verb.head
     habitual = settings.classes.get("HABITUAL", frozenset())
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
     for t in (tok, verb):
         for c in t.children:
-            if c.dep_ == "prep" and c.lower_ == "since":
-                return "background:since"
             if c.dep_ in ("advmod", "npadvmod") and c.lower_ in habitual:
                 return f"background:habitual:{c.lower_}"
-    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+            if perfect and c.dep_ == "prep" and c.lower_ == "since":
+                return "background:since"  # "has fought the group since 2014": a standing state of affairs
     if perfect and verb.dep_ in ("relcl", "acl"):
         return "background:relative-clause"
     return None
@@ -148,7 +175,7 @@ def review(
         if why is not None:
             dropped.append((ev, why))
             continue
-        bg = background(ev, doc, pub_date, settings)
+        bg = background(ev, doc, pub_date, settings) if settings.political_only else None
         if bg is not None:
             ev = replace(ev, modality="historical", coder=(*ev.coder, bg))
         kept.append(ev)
