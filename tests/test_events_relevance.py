@@ -123,6 +123,8 @@ def test_civilians_protesting_need_no_political_actor() -> None:
 def test_statements_are_dropped_unless_asked_for() -> None:
     d = doc_of(["Police", "said"], [1, 1], ["nsubj", "ROOT"])
     ev = event(d, 1, (POLICE,), etype=None, cameo="010")
+    toy = event(d, 1, (POLICE,), etype=None, cameo="916")  # a code of a user's own (WEIS) dictionary
+    assert relevance.relevant(toy, NEUTRAL, SETTINGS) is None
     assert relevance.relevant(ev, NEUTRAL, SETTINGS) == "relevance:statement"
     with_statements = relevance.Settings(sector_kinds=KINDS, classes=CLASSES, statements=True)
     assert relevance.relevant(ev, NEUTRAL, with_statements) is None

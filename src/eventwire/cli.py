@@ -170,7 +170,19 @@ def config_options(f: F) -> F:
             show_default=True,
             metavar="DAYS",
             help="Flag events dated more than DAYS before their article's publication "
-            "(date_flag=long-before-publication).",
+            "(date_flag=long-before-publication); such events are background (modality historical).",
+        ),
+        click.option(
+            "--relevance/--no-relevance",
+            default=True,
+            show_default=True,
+            help="Keep only political events (a political actor on one side) and mark background events "
+            "historical; --no-relevance emits every coded candidate (docs/events.md).",
+        ),
+        click.option(
+            "--statements",
+            is_flag=True,
+            help="Also emit CAMEO 01 statements ('said', 'commented'), which have no PLOVER type.",
         ),
     ]
     for opt in reversed(opts):
@@ -191,6 +203,8 @@ def build_config(**kw: Any) -> Config:
         discard_files=tuple(kw.get("discard_files") or ()),
         min_confidence=kw.get("min_confidence", 0.0),
         max_date_lag_days=kw.get("max_date_lag_days", 30),
+        relevance=kw.get("relevance", True),
+        statements=kw.get("statements", False),
     )
 
 

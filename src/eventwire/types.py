@@ -12,7 +12,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-Modality = Literal["asserted", "negated", "future", "hypothetical", "reported", "denied", "question"]
+Modality = Literal[
+    "asserted", "negated", "future", "hypothetical", "reported", "denied", "question", "historical"
+]
 """How the text holds the event. See README "Modality" for the rules that set each value.
 
 - ``asserted``: the text states the event happened (or is happening).
@@ -22,6 +24,8 @@ Modality = Literal["asserted", "negated", "future", "hypothetical", "reported", 
 - ``reported``: asserted by a third party the writer distances itself from ("allegedly", "reportedly").
 - ``denied``: an actor denies it happened ("X denied attacking Y").
 - ``question``: asked, not stated.
+- ``historical``: background, not news of the day: dated long before publication, told as habit ("has
+  repeatedly pledged") or as a standing state ("has fought the group since 2014"); PLOVER's auxiliary mode.
 """
 
 MODALITIES: tuple[str, ...] = (
@@ -32,6 +36,7 @@ MODALITIES: tuple[str, ...] = (
     "reported",
     "denied",
     "question",
+    "historical",
 )
 
 

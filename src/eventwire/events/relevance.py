@@ -116,8 +116,8 @@ def state_actor(actor: Actor, settings: Settings) -> bool:
 
 def relevant(event: Event, prof: Profile, settings: Settings) -> str | None:
     """``None`` when the event is a political event, else the reason it is not."""
-    if event.event is None and not settings.statements:
-        return "relevance:statement"
+    if event.cameo_root == "01" and not settings.statements:
+        return "relevance:statement"  # codes of a user's own dictionary outside PLOVER are kept
     if not settings.political_only:
         return None
     sides = (*event.actor, *event.recipient)
