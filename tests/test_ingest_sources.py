@@ -290,3 +290,51 @@ def test_article_ids_are_stable_without_urls(tmp_path: Path) -> None:
     assert first[0].id == again[0].id and first[0].id.startswith("sha1:")
     other, _, _ = run([str(p)], source="Another Outlet")
     assert other[0].id != first[0].id
+
+
+def test_an_unbalanced_csv_quote_costs_one_row_not_the_rows_after_it(tmp_path: Path) -> None:
+    p = tmp_path / "stray.csv"
+    p.write_text(
+        "id,text\n"
+        'a,"The ministers met on Monday to discuss the water treaty and the border."\n'
+        'b,"A stray quote opens this row and never closes it, about a strike\n'
+        'c,"Dock workers walked out on Tuesday over pay, the union said."\n'
+        'd,"A story with a ""quoted"" word and a line break\ninside its text, as CSV allows."\n'
+        "e,An unquoted story about the harvest in the northern provinces this year.\n",
+        encoding="utf-8",
+    )
+    items = list(ingest([str(p)], IngestOptions(dedup=False)))
+    arts = [i for i in items if isinstance(i, Article)]
+    skips = [i for i in items if isinstance(i, Skip)]
+    assert [a.id for a in arts] == ["a", "c", "d", "e"]
+    assert [(s.where, s.reason) for s in skips] == [(f"{p}:3", "corrupt")]
+    assert '"quoted"' in arts[2].text
+
+
+def test_a_quote_left_open_to_the_end_of_the_file_is_one_skip(tmp_path: Path) -> None:
+    p = tmp_path / "open.csv"
+    p.write_text(
+        'id,text\na,"An ordinary first story about talks between two governments."\nb,"never closed\n'
+        "c,A last story after the open quote about rains flooding three villages.\n",
+        encoding="utf-8",
+    )
+    items = list(ingest([str(p)], IngestOptions(dedup=False)))
+    assert [i.id for i in items if isinstance(i, Article)] == ["a", "c"]
+    assert [(s.where, s.reason) for s in items if isinstance(s, Skip)] == [(f"{p}:3", "corrupt")]
+
+
+def test_a_fifo_in_an_input_folder_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    (tmp_path / "story.txt").write_text(_story(1), encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    out: list[object] = []
+    t = threading.Thread(target=lambda: out.extend(ingest([str(tmp_path)], IngestOptions(dedup=False))))
+    t.daemon = True
+    t.start()
+    t.join(timeout=30)
+    assert not t.is_alive(), "ingest blocked on a FIFO"
+    skips = [i for i in out if isinstance(i, Skip)]
+    assert [(Path(s.where).name, s.reason) for s in skips] == [("pipe.jsonl", "unsupported")]
+    assert sum(isinstance(i, Article) for i in out) == 1

@@ -170,3 +170,51 @@ def test_warc_payload_over_the_cap(tmp_path: Path) -> None:
         "https://dailyplanet.example/politics/cabinet-reshuffle",
     ]
     assert [s.where.split(" ", 1)[1] for s in skips if s.reason == "too-large"] == [next(iter(PAGES))]
+
+
+# --- nothing lost silently: whole-file gzip, truncated records ----------------------------------------------
+
+
+def ten_pages(gz: bool) -> bytes:
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=gz)
+    for i in range(10):
+        body = BARE_PAGE.replace("four cabinet ministers", f"{i + 2} cabinet ministers").encode()
+        _response(w, f"https://ledger.example/politics/reshuffle-{i}", body)
+    return buf.getvalue()
+
+
+def read_all(path: Path) -> tuple[list[Article], list[Skip]]:
+    items = list(ingest([str(path)], IngestOptions(dedup=False)))
+    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Skip)]
+
+
+def test_a_warc_gzipped_as_a_whole_file_is_read_in_full(tmp_path: Path) -> None:
+    """`gzip crawl.warc` makes one gzip member of the whole file (10 of 10, not 1 of 10 and exit 0)."""
+    import gzip
+
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(gzip.compress(ten_pages(gz=False)))
+    arts, skips = read_all(path)
+    assert len(arts) == 10 and not skips
+
+
+@pytest.mark.parametrize("kind", ["plain", "per-record gzip", "whole-file gzip"])
+@pytest.mark.parametrize("cut", [40, 400, 1500])
+def test_a_truncated_warc_reports_a_corrupt_record_and_keeps_the_complete_ones(
+    tmp_path: Path, kind: str, cut: int
+) -> None:
+    import gzip
+
+    data = ten_pages(gz=kind == "per-record gzip")
+    if kind == "whole-file gzip":
+        data = gzip.compress(data)
+    path = tmp_path / ("cut.warc" if kind == "plain" else "cut.warc.gz")
+    path.write_bytes(data[: len(data) - cut])
+    arts, skips = read_all(path)
+    assert [s.reason for s in skips] == ["corrupt"], skips
+    assert "@" in skips[0].where and skips[0].where.rsplit("@", 1)[1].split()[0].isdigit()
+    assert 0 < len(arts) < 10
+    whole = [int(a.url.rsplit("-", 1)[1]) for a in arts]  # the records read are the first ones, complete
+    assert whole == list(range(len(arts)))
+    assert all(a.text.endswith("ambassador to Japan.") for a in arts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -189,3 +190,72 @@ def test_a_coder_defect_on_one_document_is_a_skip_not_a_crash(monkeypatch: pytes
     assert [a.id for a, _ in coder.code_articles(arts, on_skip=skips.append)] == ["a", "c"]
     assert skips[0].where == "bad" and skips[0].reason == "coder-error"
     assert "RecursionError" in skips[0].detail
+
+
+# --- memory bounded by characters; inputs read in any Unicode encoding ----------------------------------
+
+STORY = (
+    "The foreign ministers of Kenya and Tanzania met in Arusha on Tuesday to discuss the border crossing. "
+    "Officials said the talks would continue next month.\n\n"
+    "Police in Nairobi arrested three protesters on Wednesday, the interior ministry said.\n\n"
+)
+
+
+def test_split_points_cut_at_paragraph_breaks() -> None:
+    from eventwire.nlp import split_points
+
+    text = STORY * 40
+    cuts = split_points(text, 1500)
+    assert cuts[0] == 0 and cuts[-1] == len(text)
+    assert all(b - a <= 1500 for a, b in itertools.pairwise(cuts))
+    assert all(text.startswith("\n\n", c) for c in cuts[1:-1])
+
+
+def test_a_long_document_is_parsed_in_pieces_to_the_same_tokens_and_events(coder: Coder) -> None:
+    """The parser's memory grows with a document's length (3.3 GB for 1 M characters at once, measured);
+    a document over ``piece_chars`` is parsed in pieces and joined: same text, same tokens, and events
+    whose evidence offsets still point into the whole text."""
+    from eventwire.nlp import parse_in_pieces
+
+    text = STORY * 30
+    nlp = coder.nlp
+    whole = nlp.make_doc(text)
+    pieced = parse_in_pieces(nlp, nlp.make_doc(text), 1200, after=())
+    assert pieced.text == text and [t.text for t in pieced] == [t.text for t in whole]
+    assert len(list(pieced.sents)) >= 60
+    small = Coder(Config(piece_chars=1200))
+    article = Article(id="long", text=text, date=dt.date(2024, 5, 17))
+    events = small.code(article)
+    assert events and events == [e for e in coder.code(article)]
+    for e in events:
+        assert text[e.event_start : e.event_end] == e.event_text
+
+
+def test_batches_are_bounded_by_characters_too() -> None:
+    from eventwire.pipeline import _chunks
+
+    arts = [Article(id=str(i), text="x" * n) for i, n in enumerate([400, 400, 400, 3000, 10, 10])]
+    sizes = [[a.id for a in b] for b in _chunks(arts, 64, 1000)]
+    assert sizes == [["0", "1"], ["2"], ["3"], ["4", "5"]]
+
+
+def test_utf16_text_files_are_read_not_called_binary(tmp_path: Path) -> None:
+    for enc, name in (("utf-16", "bom.txt"), ("utf-16-le", "le.txt"), ("utf-16-be", "be.txt")):
+        (tmp_path / name).write_bytes(TEXT.encode(enc))
+        items = list(read_inputs([str(tmp_path / name)]))
+        assert [type(i).__name__ for i in items] == ["Article"], items
+        assert items[0].text.strip() == TEXT  # type: ignore[union-attr]
+    (tmp_path / "x.jsonl").write_bytes((json.dumps({"id": "a", "text": TEXT}) + "\n").encode("utf-16"))
+    assert [i.id for i in read_inputs([str(tmp_path / "x.jsonl")])] == ["a"]  # type: ignore[union-attr]
+
+
+def test_a_huge_jsonl_line_is_skipped_while_reading_it(tmp_path: Path) -> None:
+    """The size is checked while the line is read (a 1 GiB line took 2.2 GB before; see
+    benchmarks/bench_reliability.py for that one): the lines after it are read as usual."""
+    p = tmp_path / "big.jsonl"
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "huge", "text": "word " * 300_000}) + "\n")
+        f.write(json.dumps({"id": "after", "text": TEXT}) + "\n")
+    items = list(read_inputs([str(p)], max_chars=100_000))
+    assert isinstance(items[0], Skip) and items[0].reason == "too-large" and "--max-chars" in items[0].detail
+    assert [i.id for i in items[1:]] == ["after"]  # type: ignore[union-attr]

@@ -13,10 +13,10 @@ from eventwire.cli import main
 from eventwire.config import Config
 from eventwire.errors import StoreError
 from eventwire.ingest import IngestOptions
-from eventwire.run import run_sources
+from eventwire.run import run_pipeline, run_sources
 from eventwire.store import open_store
 from eventwire.store.registry import backend_class, open_backend, scheme_of
-from eventwire.types import Event
+from eventwire.types import Article, Event
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "eventwire"
 
@@ -138,3 +138,10 @@ def test_ingest_and_run_read_sources_with_the_same_options() -> None:
         "--boilerplate",
     }
     assert reader <= options("ingest") and reader <= options("run")
+
+
+def test_a_run_writes_before_its_batch_holds_too_much_text(tmp_path: Path) -> None:
+    arts = [Article(id=f"t{i}", text="A long story about the meeting. " * 100, date=None) for i in range(6)]
+    with open_store(tmp_path / "c.duckdb") as store:
+        stats = run_pipeline(arts, store, StubCoder(), batch_articles=200, batch_chars=6000)
+    assert stats.batches == 3 and stats.coded == 6

@@ -163,6 +163,14 @@ def config_options(f: F) -> F:
             help="Leave out events whose confidence (0-1) is below this.",
         ),
         click.option(
+            "--max-chars",
+            type=click.IntRange(min=1),
+            default=1_000_000,
+            show_default=True,
+            help="Longer documents are skipped as too-large (spaCy needs memory in proportion to length; "
+            "longer ones are parsed in pieces).",
+        ),
+        click.option(
             "--max-date-lag",
             "max_date_lag_days",
             type=click.IntRange(min=0),
@@ -205,6 +213,7 @@ def build_config(**kw: Any) -> Config:
         max_date_lag_days=kw.get("max_date_lag_days", 30),
         relevance=kw.get("relevance", True),
         statements=kw.get("statements", False),
+        max_chars=kw.get("max_chars", 1_000_000),
     )
 
 
@@ -257,7 +266,7 @@ def code_cmd(
     coder = Coder(config)
 
     def articles() -> Iterator[Article]:
-        for item in read_inputs(inputs, input_format=input_format, date=date):
+        for item in read_inputs(inputs, input_format=input_format, date=date, max_chars=config.max_chars):
             if isinstance(item, Skip):
                 summary.skip(item)
                 click.echo(f"eventwire: skipped {item.where}: {item.reason} {item.detail}".rstrip(), err=True)

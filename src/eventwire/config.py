@@ -33,6 +33,9 @@ class Config:
       sports, entertainment, science or weather story's vocabulary unless a state actor acts), and mark
       background events ``historical`` (``events/relevance.py``). Off, every coded candidate is emitted.
     - ``statements``: also emit CAMEO 01 statements ("said", "commented"), which have no PLOVER type.
+    - ``batch_chars``/``piece_chars``: memory is bounded by characters, not documents: a batch holds at
+      most ``batch_chars`` characters (and ``batch_size`` documents), and a document longer than
+      ``piece_chars`` is parsed alone, in pieces cut at paragraph breaks (:func:`eventwire.nlp.pipe_bounded`).
     - ``max_chars``: documents longer than this are rejected with a clear error (a 50 MB "article" is
       not news); batches report it as a skip.
     - ``geolocate``: attach event locations when the geo stage is available.
@@ -54,6 +57,8 @@ class Config:
     relevance: bool = True
     statements: bool = False
     max_chars: int = 1_000_000
+    batch_chars: int = 200_000
+    piece_chars: int = 50_000
     geolocate: bool = True
     max_date_lag_days: int = 30
 
@@ -68,6 +73,9 @@ class Config:
             raise ConfigError(f"max_date_lag_days must be 0 or more, got {self.max_date_lag_days}")
         if self.max_chars < 1:
             raise ConfigError(f"max_chars must be positive, got {self.max_chars}")
+        for name in ("batch_chars", "piece_chars"):
+            if getattr(self, name) < 1000:
+                raise ConfigError(f"{name} must be at least 1000, got {getattr(self, name)}")
         for p in (
             *self.actor_files,
             *self.agent_files,

@@ -9,6 +9,7 @@ reporting every bad record as a :class:`~eventwire.types.Skip` instead of failin
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import multiprocessing
 import sys
@@ -20,11 +21,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .components import CODER_DEFECTS, doc_id_for, make_doc
+from .components import CODER_DEFECTS, COMPONENTS, doc_id_for, make_doc
 from .config import Config
 from .errors import EventwireWarning, InputError, RecordError
 from .ingest.pubdate import date_order_for, flag_dates, parse_pubdate, raw_value
-from .nlp import load_pipeline
+from .nlp import load_pipeline, pipe_bounded
 from .types import Article, Event, Skip
 
 if TYPE_CHECKING:
@@ -105,7 +106,14 @@ class Coder:
             out.append((a, skip if skip is not None else []))
             if skip is None:
                 good.append(a)
-        docs = self.nlp.pipe((self.make_doc(a) for a in good), batch_size=self.config.batch_size)
+        docs = pipe_bounded(
+            self.nlp,
+            (self.make_doc(a) for a in good),
+            batch_size=self.config.batch_size,
+            batch_chars=self.config.batch_chars,
+            piece_chars=self.config.piece_chars,
+            after=COMPONENTS,
+        )
         results: dict[int, list[Event] | Skip] = {}
         for a, doc in zip(good, docs, strict=True):
             try:
@@ -130,7 +138,7 @@ class Coder:
         cannot read (empty, too large, not English) is reported as an :class:`EventwireWarning`. With
         ``config.n_process > 1`` batches are coded in worker processes.
         """
-        batches = _chunks(_as_articles(articles, on_skip), self.config.batch_size)
+        batches = _chunks(_as_articles(articles, on_skip), self.config.batch_size, self.config.batch_chars)
         if self.config.n_process <= 1:
             results: Iterator[list[tuple[Article, list[Event] | Skip]]] = map(self._code_batch, batches)
         else:
@@ -202,13 +210,19 @@ def _as_articles(items: Iterable[ArticleLike], on_skip: SkipHandler | None) -> I
             on_skip(Skip(where=e.where, reason=e.reason, detail=str(e).removeprefix(f"{e.where}: ")))
 
 
-def _chunks(items: Iterable[Article], n: int) -> Iterator[list[Article]]:
+def _chunks(items: Iterable[Article], n: int, chars: int) -> Iterator[list[Article]]:
+    """Batches of at most ``n`` articles and (unless one article is larger) ``chars`` characters."""
     batch: list[Article] = []
+    size = 0
     for item in items:
+        if batch and size + len(item.text or "") > chars:
+            yield batch
+            batch, size = [], 0
         batch.append(item)
+        size += len(item.text or "")
         if len(batch) >= n:
             yield batch
-            batch = []
+            batch, size = [], 0
     if batch:
         yield batch
 
@@ -290,7 +304,49 @@ def _default_coder(config: Config) -> Coder:
 # -- reading inputs --------------------------------------------------------------------------------------
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def unicode_encoding(head: bytes) -> str | None:
+    """The UTF-16/32 encoding of text starting with ``head``: by its byte order mark, else (UTF-16 without
+    one) by its NUL bytes falling on every other byte, as they do for Latin-script text; None otherwise."""
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc
+    sample = head[:BINARY_SNIFF] if len(head) % 2 == 0 else head[: min(len(head), BINARY_SNIFF) - 1]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    enc = None
+    if odd > 0.4 * half and even < 0.02 * half:
+        enc = "utf-16-le"
+    elif even > 0.4 * half and odd < 0.02 * half:
+        enc = "utf-16-be"
+    if enc is None:
+        return None
+    text = sample.decode(enc, errors="replace")  # text has words: printable characters and spaces
+    printable = sum(c.isprintable() or c in "\n\r\t" for c in text)
+    spaces = sum(c.isspace() for c in text)
+    return enc if printable >= 0.95 * len(text) and spaces * 40 >= len(text) else None
+
+
 def _decode(data: bytes, where: str) -> str:
+    enc = unicode_encoding(data[:BINARY_SNIFF])
+    if enc is not None:
+        try:
+            return data.decode(enc).removeprefix("\ufeff")
+        except UnicodeDecodeError as e:
+            raise RecordError(
+                f"{where}: invalid {enc.upper()} at byte {e.start}; convert the file to UTF-8",
+                where=where,
+                reason="invalid-utf8",
+            ) from e
     if b"\x00" in data[:BINARY_SNIFF]:
         raise RecordError(
             f"{where}: binary data, not text (convert it, or use `eventwire ingest` for HTML/WARC)",
@@ -337,15 +393,53 @@ def _article_from_json(obj: Any, where: str, default_date: dt.date | None) -> Ar
     return replace(article, date=pub or default_date, date_raw=raw)
 
 
-def _jsonl(
-    lines: Iterable[bytes], name: str, date: dt.date | None, max_chars: int
-) -> Iterator[Article | Skip]:
-    for n, raw in enumerate(lines, 1):
-        where = f"{name}:{n}"
-        if not raw.strip():
+def _lines(stream: Any, cap: int) -> Iterator[bytes | int]:
+    """The lines of a byte stream (UTF-16/32 re-encoded as UTF-8), each read up to ``cap`` bytes: a longer
+    line is passed over in chunks (memory stays bounded whatever its size) and given as its length."""
+    head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
+    enc = (
+        unicode_encoding(head)
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:4] == b"\x00\x00\xfe\xff"
+        else None
+    )
+    if enc is not None:
+        text = io.TextIOWrapper(stream, encoding=enc, newline="")
+        for line in iter(lambda: text.readline(cap // 4 + 1), ""):
+            if len(line) > cap // 4 and not line.endswith("\n"):
+                n = len(line)
+                while line and not line.endswith("\n"):
+                    line = text.readline(1 << 20)
+                    n += len(line)
+                yield n * 2
+                continue
+            yield line.removeprefix("\ufeff").encode("utf-8")
+        return
+    while True:
+        line = stream.readline(cap + 1)
+        if not line:
+            return
+        if len(line) > cap and not line.endswith(b"\n"):
+            n = len(line)
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(1 << 20)
+                n += len(line)
+            yield n
             continue
-        if len(raw) > max_chars * 4:
-            yield Skip(where=where, reason="too-large", detail=f"line of {len(raw):,} bytes")
+        yield line
+
+
+def _jsonl(stream: Any, name: str, date: dt.date | None, max_chars: int) -> Iterator[Article | Skip]:
+    for n, raw in enumerate(_lines(stream, max_chars * 4), 1):
+        where = f"{name}:{n}"
+        if isinstance(raw, int):
+            yield Skip(
+                where=where,
+                reason="too-large",
+                detail=f"a line of {raw:,} bytes, over {max_chars * 4:,} (max_chars {max_chars:,}; "
+                "raise --max-chars, or split the document)",
+            )
+            continue
+        if not raw.strip():
             continue
         try:
             obj = json.loads(_decode(raw, where))
@@ -370,14 +464,15 @@ def read_inputs(
         if name == "-":
             stream = (stdin or sys.stdin).buffer if hasattr(stdin or sys.stdin, "buffer") else stdin
             if fmt == "jsonl":
-                yield from _jsonl(iter(stream.readline, b""), "stdin", date, max_chars)
+                yield from _jsonl(stream, "stdin", date, max_chars)
                 continue
             data = stream.read(max_chars * 4 + 1)
             yield from _text_article(data, "stdin", None, date, max_chars)
             continue
         path = Path(name)
         if not path.is_file():
-            yield Skip(where=name, reason="not-found", detail="no such file")
+            what = "not a regular file (a folder, FIFO or device)" if path.exists() else "no such file"
+            yield Skip(where=name, reason="not-found" if not path.exists() else "unsupported", detail=what)
             continue
         if fmt == "jsonl":
             with open(path, "rb") as f:
@@ -388,7 +483,8 @@ def read_inputs(
             yield Skip(
                 where=name,
                 reason="too-large",
-                detail=f"{size:,} bytes; a news article is far smaller (split it, or raise --max-chars)",
+                detail=f"{size:,} bytes, over {max_chars * 4:,} (max_chars {max_chars:,}); a news article "
+                "is far smaller (split it, or raise --max-chars)",
             )
             continue
         yield from _text_article(path.read_bytes(), name, path.stem, date, max_chars)
@@ -398,7 +494,11 @@ def _text_article(
     data: bytes, where: str, stem: str | None, date: dt.date | None, max_chars: int
 ) -> Iterator[Article | Skip]:
     if len(data) > max_chars * 4:
-        yield Skip(where=where, reason="too-large", detail=f"more than {max_chars * 4:,} bytes")
+        yield Skip(
+            where=where,
+            reason="too-large",
+            detail=f"more than {max_chars * 4:,} bytes (max_chars {max_chars:,}; raise --max-chars)",
+        )
         return
     try:
         text = _decode(data, where)

@@ -92,6 +92,7 @@ def run_pipeline(
     recode: bool = False,
     code_duplicates: bool = False,
     batch_articles: int = 200,
+    batch_chars: int = 20_000_000,
     on_progress: Callable[[RunStats], None] | None = None,
     on_skip: Callable[[Skip], None] | None = None,
     on_warning: Callable[[Skip], None] | None = None,
@@ -103,12 +104,13 @@ def run_pipeline(
     ``coder`` codes the articles (:class:`eventwire.pipeline.Coder`, or any :class:`ArticleCoder`).
     Articles flagged by ingest (``skipped_reason``: ``duplicate``, ``language``) are stored uncoded, so
     merged events still count the copies of their articles (``num_articles``, ``num_sources``); with
-    ``code_duplicates`` duplicates are coded too. An article id that came earlier in the same run is a
-    ``duplicate-id`` skip (the first is kept; across runs a changed text replaces the stored article), an
-    id no backend can store an ``invalid-id`` skip. Articles kept with a warning (a publication date that
-    could not be read) are counted in ``warnings`` and passed to ``on_warning``. The run is recorded
-    ``done``, ``interrupted`` (by ``KeyboardInterrupt``, or any error once ``interrupted()`` says a stopping
-    signal came) or ``failed``.
+    ``code_duplicates`` duplicates are coded too. A write transaction holds at most ``batch_articles``
+    articles and (one article beyond) ``batch_chars`` characters of text. An article id that came earlier
+    in the same run is a ``duplicate-id`` skip (the first is kept; across runs a changed text replaces the
+    stored article), an id no backend can store an ``invalid-id`` skip. Articles kept with a warning (a
+    publication date that could not be read) are counted in ``warnings`` and passed to ``on_warning``. The
+    run is recorded ``done``, ``interrupted`` (by ``KeyboardInterrupt``, or any error once
+    ``interrupted()`` says a stopping signal came) or ``failed``.
     """
     stats = RunStats()
     t0 = time.perf_counter()
@@ -116,6 +118,7 @@ def run_pipeline(
     uncoded: list[tuple[Article, Sequence[Event]]] = []
     done: list[tuple[Article, Sequence[Event]]] = []
     pending: set[str] = set()  # ids passed on in this run and not written yet (bounded by what is in flight)
+    held = [0]  # characters of article text waiting to be written
 
     def skip(s: Skip) -> None:
         stats.skip(s)
@@ -140,6 +143,7 @@ def run_pipeline(
         stats.batches += 1
         done.clear()
         uncoded.clear()
+        held[0] = 0
         stats.elapsed = time.perf_counter() - t0
         if on_progress is not None:
             on_progress(stats)
@@ -193,7 +197,8 @@ def run_pipeline(
         for article, events in coder.code_articles(to_code(), on_skip=coder_skip):
             stats.coded += 1
             done.append((article, events))
-            if len(done) + len(uncoded) >= batch_articles:
+            held[0] += len(article.text)
+            if len(done) + len(uncoded) >= batch_articles or held[0] >= batch_chars:
                 flush()
         flush()
         status = "done"

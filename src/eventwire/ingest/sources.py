@@ -19,8 +19,10 @@ import io
 import json
 import lzma
 import os
+import stat
 import sys
 import zlib
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,11 +103,16 @@ class Unit:
     fmt: str = "auto"
 
 
-def _file_unit(path: Path, fmt: str) -> Unit | Skip:
+def _file_unit(path: Path, fmt: str, *, walked: bool = False) -> Unit | Skip:
+    """A file to read. A file met in a directory walk or a glob (``walked``) must be a regular file: a FIFO,
+    socket or device there would block the run forever or read without end; named on its own (``<(zcat
+    x.gz)``), a pipe is read as the user asked."""
     try:
         st = path.stat()
     except OSError as e:
         return Skip(str(path), UNREADABLE, str(e))
+    if walked and not stat.S_ISREG(st.st_mode):
+        return Skip(str(path), UNSUPPORTED, "not a regular file (a FIFO, socket or device): not read")
     return Unit(
         where=str(path), path=path, key=f"file:{path.resolve()}:{st.st_size}:{st.st_mtime_ns}", fmt=fmt
     )
@@ -144,7 +151,7 @@ def expand(sources: Iterable[str], options: IngestOptions) -> Iterator[Unit | Sk
                 if p.is_dir():
                     yield from _walk(p, forced)
                 elif not p.name.startswith("."):
-                    yield _file_unit(p, forced if forced != "auto" else (format_of(p) or "auto"))
+                    yield _file_unit(p, forced if forced != "auto" else (format_of(p) or "auto"), walked=True)
         else:
             yield Skip(src, NOT_FOUND, "no such file or directory")
 
@@ -160,7 +167,7 @@ def _walk(root: Path, forced: str) -> Iterator[Unit | Skip]:
             if fmt is None:
                 yield Skip(str(path), UNSUPPORTED, f"extension {''.join(path.suffixes) or '(none)'}")
             else:
-                yield _file_unit(path, fmt)
+                yield _file_unit(path, fmt, walked=True)
 
 
 # -------------------------------------------------------------------------------------------- opening
@@ -474,31 +481,92 @@ def iter_json_values(stream: IO[bytes], cap: int) -> Iterator[Any]:
             buf, pos = buf[pos:], 0
 
 
+class _Lines:
+    """The physical lines of a text stream, numbered, with the lines of a bad record put back to be read
+    again (all but its first): a stray quote then costs one row, not every row up to the next quote."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = text
+        self._back: deque[tuple[int, str]] = deque()
+        self._n = 0
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._back:
+            item = self._back.popleft()
+        else:
+            line = self._text.readline()
+            if not line:
+                raise StopIteration
+            self._n += 1
+            item = (self._n, line)
+        self.taken.append(item)
+        return item[1]
+
+    def retry_after_first(self) -> int:
+        """Put back the lines the failed record took, but its first; returns that first line's number."""
+        first, rest = self.taken[0], self.taken[1:]
+        self._back.extendleft(reversed(rest))
+        self.taken = []
+        return first[0]
+
+
 def _read_csv(stream: IO[bytes], where: str, options: IngestOptions) -> Iterator[Document | Skip]:
+    """CSV or TSV rows as documents (header row first, column mapping as for JSON).
+
+    Parsed strictly, one record at a time: a row with bad quoting (an unbalanced quote, text after a
+    closing quote) is a ``corrupt`` skip for its first line, and reading goes on at the next line, so a
+    stray quote never swallows the rows after it into one article.
+    """
     fields = FieldMap(options)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
     delimiter = "\t" if where.lower().removesuffix(".gz").endswith(".tsv") else ","
     # A news article can exceed the csv module's 128 kB default; raised (never lowered) for the process.
     csv.field_size_limit(max(csv.field_size_limit(), min(options.max_bytes, sys.maxsize)))
-    reader = csv.DictReader(text, delimiter=delimiter)
-    try:
-        header = reader.fieldnames
-    except csv.Error as e:
-        yield Skip(where, CORRUPT, f"bad CSV header: {e}")
-        return
-    if not header:
-        yield Skip(where, EMPTY, "no header row")
-        return
-    cols = fields.columns(header)
-    if "text" not in cols and "html" not in cols:
-        yield Skip(where, CORRUPT, f"no text column among {header[:12]}; map one with --column text=NAME")
-        return
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            yield Skip(f"{where}:{reader.line_num}", CORRUPT, f"bad CSV row: {e}")
+    lines = _Lines(text)
+
+    def records() -> Iterator[tuple[int, list[str]] | Skip]:
+        while True:
+            reader = csv.reader(lines, delimiter=delimiter, strict=True)
+            try:
+                for row in reader:
+                    end = lines.taken[-1][0] if lines.taken else 0
+                    lines.taken = []
+                    yield end, row
+                return
+            except csv.Error as e:
+                if not lines.taken:
+                    return
+                first = lines.retry_after_first()
+                yield Skip(f"{where}:{first}", CORRUPT, f"bad CSV quoting on this row, skipped: {e}")
+
+    header: list[str] | None = None
+    for rec in records():
+        if isinstance(rec, Skip):
+            if header is None:
+                yield Skip(where, CORRUPT, f"bad CSV header: {rec.detail}")
+                return
+            yield rec
             continue
-        yield fields.document(row, f"{where}:{reader.line_num}", cols)
+        line, row = rec
+        if header is None:
+            header = row
+            if not header:
+                yield Skip(where, EMPTY, "no header row")
+                return
+            cols = fields.columns(header)
+            if "text" not in cols and "html" not in cols:
+                yield Skip(
+                    where, CORRUPT, f"no text column among {header[:12]}; map one with --column text=NAME"
+                )
+                return
+            continue
+        if not row:
+            continue
+        record = dict(zip(header, row, strict=False))  # missing cells read as absent, extra ones are ignored
+        yield fields.document(record, f"{where}:{line}", cols)
+    if header is None:
+        yield Skip(where, EMPTY, "no header row")

@@ -10,6 +10,7 @@ unless the corruption runs to the end of the file.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import zlib
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from .urls import host_of
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 DOCUMENT_RECORDS = ("response", "resource", "conversion")
 _SCAN_CHUNK = 1 << 16
+_FIRST_RECORD_CAP = 64 << 20
 
 
 def _record_time(value: str | None) -> dt.datetime | None:
@@ -52,6 +54,9 @@ def _record(rec: Any, it: Any, where: str, options: IngestOptions) -> Document |
         return None
     body = rec.content_stream().read(options.max_bytes + 1)
     where = f"{where}@{it.get_record_offset()}"
+    missing = _missing_bytes(rec) if len(body) <= options.max_bytes else 0
+    if missing:
+        return Skip(where, CORRUPT, f"record cut short: {missing} of its {rec.length} bytes are missing")
     uri = rec.rec_headers.get_header("WARC-Target-URI")
     if not uri:
         return Skip(where, CORRUPT, "record without WARC-Target-URI")
@@ -85,6 +90,110 @@ def _record(rec: Any, it: Any, where: str, options: IngestOptions) -> Document |
         charset=charset,
         content_type=ctype,
     )
+
+
+class _Gunzip(io.RawIOBase):
+    """Gzip decompression (any number of members) that ends, instead of raising, where the compressed data
+    is cut short or corrupt, after giving every byte it could decompress (``gzip.GzipFile`` drops the
+    last block; warcio takes the error for the end of the archive and says nothing). The problem and the
+    decompressed offset where it came are kept for the caller to report."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._d = zlib.decompressobj(wbits=31)
+        self._out = b""
+        self._pending = b""
+        self._done = False
+        self.error: str | None = None
+        self.offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> None:
+        while not self._out and not self._done:
+            if self._d.eof:  # a member ended: what follows is the next member, or the end
+                self._pending = self._d.unused_data or self._raw.read(_SCAN_CHUNK)
+                self._d = zlib.decompressobj(wbits=31)
+                if not self._pending.strip(b"\0") and not self._raw.read(1):
+                    self._done = True
+                    return
+            data = self._d.unconsumed_tail or self._pending or self._raw.read(_SCAN_CHUNK)
+            self._pending = b""
+            if not data:
+                self.error = "the compressed data ends in the middle of a gzip member (truncated file)"
+                self._done = True
+                return
+            try:
+                self._out = self._d.decompress(data, 1 << 20)
+            except zlib.error as e:
+                self.error = f"corrupt gzip data: {e}"
+                self._done = True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        self._fill()
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        self.offset += n
+        return n
+
+
+def _missing_bytes(rec: Any) -> int:
+    """How many bytes of a record's declared length the file did not have (a truncated last record:
+    warcio reads what there is and says nothing)."""
+    raw = rec.raw_stream
+    while raw is not None and not hasattr(raw, "limit"):
+        raw = getattr(raw, "stream", None)
+    if raw is None:
+        return 0
+    if raw.limit > 0 and not raw.read(min(raw.limit, _SCAN_CHUNK)):
+        return int(raw.limit)
+    return 0
+
+
+def whole_file_gzip(raw: IO[bytes]) -> bool:
+    """Whether a seekable gzipped WARC is one gzip member holding several records (``gzip file.warc``),
+    rather than one member per record (the WARC standard's way, which warcio reads record by record).
+
+    Decompresses the first member only until it is seen to go on past its first record's end."""
+    start = raw.tell()
+    d = zlib.decompressobj(wbits=31)
+    out = bytearray()
+    need: int | None = None
+    try:
+        while len(out) <= _FIRST_RECORD_CAP:
+            chunk = raw.read(_SCAN_CHUNK)
+            if not chunk:
+                return False
+            out += d.decompress(chunk)
+            if need is None:
+                need = _record_end(bytes(out[:_SCAN_CHUNK]))
+                if need == -1:
+                    return False
+            if need is not None and len(out) > need:
+                return True
+            if d.eof:
+                return False
+        return False
+    except zlib.error:
+        return False
+    finally:
+        raw.seek(start)
+
+
+def _record_end(head: bytes) -> int | None:
+    """Where a WARC record starting ``head`` ends (header, blank line, Content-Length bytes, CRLF CRLF);
+    None when the header is not complete yet, -1 when it has no Content-Length."""
+    end = head.find(b"\r\n\r\n")
+    if end < 0:
+        return None if len(head) < _SCAN_CHUNK else -1
+    for line in head[:end].split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            return end + 4 + int(value) + 4
+    return -1
 
 
 def _next_boundary(raw: IO[bytes], start: int, gzipped: bool) -> int | None:
@@ -129,6 +238,17 @@ def iter_warc(
     start = raw.tell() if seekable else 0
     head, raw = sniffable(raw, 512)
     gzipped = head.startswith(b"\x1f\x8b")
+    if gzipped and seekable and whole_file_gzip(raw):
+        # One gzip member for the whole file: read it decompressed, as one stream (a corrupt stretch then
+        # ends the file, as in any compressed stream that cannot be resynchronised).
+        guarded = _Gunzip(raw)
+        reported = False
+        for got in iter_warc(io.BufferedReader(guarded), where, options, seekable=False):
+            reported = reported or (isinstance(got, Skip) and got.reason == CORRUPT)
+            yield got
+        if guarded.error is not None and not reported:
+            yield Skip(f"{where}@{guarded.offset}", CORRUPT, f"compressed data cut short: {guarded.error}")
+        return
     size = raw.seek(0, os.SEEK_END) if seekable else None
     if seekable:
         raw.seek(start)
