@@ -315,15 +315,15 @@ _BOMS = (
 def unicode_encoding(head: bytes) -> str | None:
     """The UTF-16/32 encoding of text starting with ``head``: by its byte order mark, else (UTF-16 without
     one) by its NUL bytes falling on every other byte, as they do for Latin-script text; None otherwise."""
-    for bom, enc in _BOMS:
+    for bom, by_bom in _BOMS:
         if head.startswith(bom):
-            return enc
+            return by_bom
     sample = head[:BINARY_SNIFF] if len(head) % 2 == 0 else head[: min(len(head), BINARY_SNIFF) - 1]
     if len(sample) < 4 or b"\x00" not in sample:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2
-    enc = None
+    enc: str | None = None
     if odd > 0.4 * half and even < 0.02 * half:
         enc = "utf-16-le"
     elif even > 0.4 * half and odd < 0.02 * half:
