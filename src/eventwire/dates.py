@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .knowledge import load_auxiliaries, load_words
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
@@ -118,52 +120,6 @@ HOLIDAYS: dict[str, tuple[int, int]] = {
     "christmas eve": (12, 24),
     "christmas day": (12, 25),
 }
-
-# Words on a trigger (or its governing verb) that put the event in the future.
-FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would", "may", "might", "could", "should", "must"})
-FUTURE_GOVERNORS = frozenset(
-    {
-        "plan",
-        "intend",
-        "expect",
-        "schedule",
-        "aim",
-        "hope",
-        "want",
-        "seek",
-        "prepare",
-        "agree",
-        "decide",
-        "promise",
-        "pledge",
-        "vow",
-        "threaten",
-        "set",
-        "due",
-        "go",
-        "be",
-        "likely",
-        "about",
-    }
-)
-FUTURE_MODIFIERS = frozenset(
-    {
-        "planned",
-        "upcoming",
-        "scheduled",
-        "forthcoming",
-        "proposed",
-        "expected",
-        "future",
-        "coming",
-        "prospective",
-        "impending",
-        "anticipated",
-        "slated",
-        "next",
-    }
-)
-PAST_AUX = frozenset({"have", "has", "had", "'ve", "'d", "did", "was", "were"})
 
 # Dependency labels through which a date phrase hangs from the word it modifies.
 _PHRASE_DEPS = frozenset({"pobj", "pcomp"})
@@ -817,19 +773,24 @@ def token_tense(tok: Token, _depth: int = 0) -> str | None:
     future).
     """
     depth = _depth
+    words, aux = load_words(), load_auxiliaries()
     if tok.pos_ not in ("VERB", "AUX"):
-        if any(c.lower_ in FUTURE_MODIFIERS for c in tok.children if c.dep_ in ("amod", "compound")):
+        if any(c.lower_ in words.future_modifiers for c in tok.children if c.dep_ in ("amod", "compound")):
             return "future"
         verb = _clause_verb(tok)
         if verb is None:
             return None
         tok = verb
     auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass") and c.tag_ != "TO"]
-    if any(a.lower_ in FUTURE_AUX for a in auxes):
+    if any(a.lower_ in aux.future_tense for a in auxes):
         return "future"
     head = tok.head
     governor = head.lemma_.lower()
-    if tok.dep_ == "xcomp" and governor in FUTURE_GOVERNORS and (governor != "go" or head.tag_ == "VBG"):
+    if (
+        tok.dep_ == "xcomp"
+        and governor in words.future_governors
+        and (governor != "go" or head.tag_ == "VBG")
+    ):
         # "plans to visit", "is going to visit" (but not "went to visit"); a plan stated in the past
         # ("was expected to attend") may have happened since: unknown.
         return None if _is_past(head) else "future"
@@ -839,7 +800,7 @@ def token_tense(tok: Token, _depth: int = 0) -> str | None:
         return token_tense(head, _depth=depth + 1)  # "tried to enter", "went to visit", "met and signed"
     if tok.tag_ == "VBG" and any(a.lower_ in ("is", "are", "am", "'s", "'re") for a in auxes):
         return "future"  # "is meeting on Monday"
-    if tok.dep_ in ("acl", "amod") and tok.lower_ in FUTURE_MODIFIERS:
+    if tok.dep_ in ("acl", "amod") and tok.lower_ in words.future_modifiers:
         return "future"  # "a re-enactment planned for April 4"
     if _is_past(tok):
         return "past"
@@ -852,7 +813,9 @@ def _is_past(verb: Token) -> bool:
     """A past-tense verb, or one with a past auxiliary ("has visited", "was arrested")."""
     if verb.tag_ == "VBD":
         return True
-    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in PAST_AUX for c in verb.children)
+    return any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in load_auxiliaries().past_tense for c in verb.children
+    )
 
 
 def _doc_and_range(span: Span | Doc) -> tuple[Doc, int, int]:

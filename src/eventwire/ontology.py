@@ -18,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .errors import OntologyError, OntologyFileError
+from .tables import tsv_rows
 
 CAMEO_COLUMNS: tuple[str, ...] = (
     "code",
@@ -94,6 +95,9 @@ class PloverMode:
     cameo_default: str | None
 
 
+SECTOR_GROUPS = ("armed", "rebel", "civil", "state", "authority", "civilian", "media")
+
+
 @dataclass(frozen=True, slots=True)
 class Sector:
     """An actor sector code; ``plover`` is ``sector``, ``country`` (a PLOVER non-state code) or ``no``."""
@@ -103,6 +107,8 @@ class Sector:
     kind: str
     plover: str
     cameo: bool
+    groups: tuple[str, ...] = ()
+    """The sector groups the coder's rules name (see ``SECTOR_GROUPS``)."""
 
 
 def quad_class_of_root(root: str) -> int:
@@ -150,6 +156,10 @@ class Ontology:
         """
         c = str(code).strip()
         return "0" + c if len(c) == 1 and c.isdigit() else c
+
+    def sector_group(self, group: str) -> frozenset[str]:
+        """The sector codes in a group of ``sectors.tsv`` (``armed``, ``state``...; see ``SECTOR_GROUPS``)."""
+        return frozenset(code for code, s in self.sector_details.items() if group in s.groups)
 
     def is_valid(self, code: str) -> bool:
         """True when ``code`` (after :meth:`normalize`) is a CAMEO code in the tables."""
@@ -257,27 +267,7 @@ class Ontology:
 
 def _rows(text: str, source: str, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
     """The data rows of a TSV table as (``file:line``, column -> value); ``#`` lines and blanks skipped."""
-    header: list[str] | None = None
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        where = f"{source}:{lineno}"
-        if header is None:
-            header = cells
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise OntologyFileError(
-                    f"{where}: header lacks column(s) {', '.join(missing)}; "
-                    f"expected tab-separated {', '.join(required)}"
-                )
-            continue
-        if len(cells) > len(header):
-            raise OntologyFileError(f"{where}: {len(cells)} cells for {len(header)} columns (check the tabs)")
-        cells += [""] * (len(header) - len(cells))
-        yield where, dict(zip(header, cells, strict=True))
-    if header is None:
-        raise OntologyFileError(f"{source}: no header row; expected tab-separated {', '.join(required)}")
+    return tsv_rows(text, source, required, OntologyFileError)
 
 
 def _float(value: str, where: str, column: str) -> float:
@@ -408,8 +398,14 @@ def _builtin_ontology() -> Ontology:
     sectors: dict[str, Sector] = {}
     sector_cols = ("code", "description", "kind", "plover", "cameo")
     for where, r in _builtin_rows("sectors.tsv", sector_cols):
+        groups = tuple(g for g in r.get("groups", "").split("|") if g)
+        unknown = [g for g in groups if g not in SECTOR_GROUPS]
+        if unknown:
+            raise OntologyFileError(
+                f"{where}: unknown sector group(s) {', '.join(unknown)}; known: {', '.join(SECTOR_GROUPS)}"
+            )
         sectors[r["code"]] = Sector(
-            r["code"], r["description"], r["kind"], r["plover"], _yes(r["cameo"], where, "cameo")
+            r["code"], r["description"], r["kind"], r["plover"], _yes(r["cameo"], where, "cameo"), groups
         )
     rows = _parse_cameo(_builtin_text("cameo.tsv"), "cameo.tsv", types, modes, contexts)
     return _assemble(rows, types, modes, contexts, sectors, "cameo.tsv")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ..knowledge import load_org_name_sectors, load_words
 from ..types import Actor, Place
 
 if TYPE_CHECKING:
@@ -23,264 +24,10 @@ if TYPE_CHECKING:
     from .dictionary import DictMatch
     from .people import PeopleIndex
 
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
-THING_PRONOUNS = frozenset({"it", "its", "itself"})
-PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
-FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})
-# "the sides", "both countries", "the two leaders": the parties of the last interaction.
-PARTY_NOUNS = frozenset(
-    {
-        "side",
-        "party",
-        "country",
-        "nation",
-        "leader",
-        "minister",
-        "president",
-        "delegation",
-        "government",
-        "state",
-        "counterpart",
-        "official",
-        "foreign minister",
-        "two",
-    }
-)
-QUANTITY_NOUNS = frozenset(
-    {
-        "thousand",
-        "thousands",
-        "hundred",
-        "hundreds",
-        "dozen",
-        "dozens",
-        "million",
-        "millions",
-        "group",
-        "number",
-        "some",
-        "many",
-        "most",
-        "all",
-        "members",
-        "member",
-        "one",
-        "two",
-        "three",
-        "several",
-        "crowd",
-        "team",
-        "contingent",
-        "unit",
-        "delegation",
-        "representative",
-        "representatives",
-        "part",
-        "majority",
-        "rest",
-        "band",
-    }
-)
 # Dependency labels that belong to a noun phrase's own modifiers (left side).
 NP_LEFT = frozenset({"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case", "predet"})
 ORG_KINDS = frozenset({"igo", "ngo", "mnc", "org", "group"})
-# Generic nouns that denote an actor when an organisation or country modifies them ("UN structures").
-INSTITUTION_NOUNS = frozenset(
-    {
-        "inspector",
-        "monitor",
-        "observer",
-        "investigator",
-        "expert",
-        "delegate",
-        "diplomat",
-        "soldier",
-        "structure",
-        "body",
-        "agency",
-        "organization",
-        "organisation",
-        "office",
-        "institution",
-        "entity",
-        "mission",
-        "delegation",
-        "team",
-        "force",
-        "group",
-        "member",
-        "representative",
-        "leadership",
-        "side",
-        "camp",
-        "faction",
-        "movement",
-        "coalition",
-        "alliance",
-        "bloc",
-        "council",
-        "committee",
-        "commission",
-        "branch",
-        "wing",
-        "unit",
-        "staff",
-        "people",
-        "population",
-        "community",
-        "supporter",
-        "loyalist",
-        "fighter",
-        "partner",
-        "ally",
-        "neighbor",
-        "neighbour",
-        "envoy",
-        "counterpart",
-        "authority",
-        "state",
-        "nation",
-        "country",
-        "power",
-        "operative",
-        "personnel",
-        "worker",
-        "national",
-        "citizen",
-        "resident",
-        "network",
-        "cell",
-        "outfit",
-        "regime",
-        "establishment",
-        "administration",
-        "militia",
-        "prisoner",
-        "inmate",
-        "detainee",
-        "youth",
-        "man",
-        "woman",
-        "child",
-        "villager",
-        "civilian",
-        "farmer",
-        "settler",
-        "hacker",
-        "refugee",
-        "migrant",
-        "immigrant",
-        "pilgrim",
-        "tourist",
-        "crowd",
-        "mob",
-        "gunman",
-        "assailant",
-        "attacker",
-        "militant",
-        "fundamentalist",
-        "islamist",
-        "extremist",
-        "nationalist",
-        "separatist",
-        "hardliner",
-        "elder",
-        "chief",
-        "tribe",
-        "clan",
-        "family",
-        "landowner",
-        "trader",
-        "merchant",
-        "driver",
-        "doctor",
-        "nurse",
-        "teacher",
-        "student",
-        "lawyer",
-        "miner",
-        "opponent",
-        "critic",
-        "advocate",
-        "campaigner",
-        "volunteer",
-        "leader",
-        "head",
-        "agent",
-        "guard",
-        "officer",
-        "commander",
-        "negotiator",
-        "mediator",
-        "spokesman",
-        "aide",
-    }
-)
 ACTOR_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-# Organisations our dictionaries do not list are still actors when their name says what they are.
-ORG_NAME_SECTORS = (
-    ("ministry", "GOV"),
-    ("government", "GOV"),
-    ("council", "GOV"),
-    ("commission", "GOV"),
-    ("committee", "GOV"),
-    ("agency", "GOV"),
-    ("parliament", "LEG"),
-    ("assembly", "LEG"),
-    ("court", "JUD"),
-    ("tribunal", "JUD"),
-    ("army", "MIL"),
-    ("forces", "MIL"),
-    ("navy", "MIL"),
-    ("guard", "MIL"),
-    ("police", "COP"),
-    ("front", "REB"),
-    ("liberation", "REB"),
-    ("brigade", "REB"),
-    ("militia", "REB"),
-    ("party", "OPP"),
-    ("movement", "OPP"),
-    ("union", "LAB"),
-    ("federation", "LAB"),
-    ("association", "NGO"),
-    ("society", "NGO"),
-    ("foundation", "NGO"),
-    ("institute", "NGO"),
-    ("watch", "NGO"),
-    ("league", "NGO"),
-    ("alliance", "OPP"),
-    ("coalition", "OPP"),
-    ("network", "NGO"),
-    ("forum", "NGO"),
-    ("observatory", "NGO"),
-    ("center", "NGO"),
-    ("centre", "NGO"),
-    ("bank", "BUS"),
-    ("company", "BUS"),
-    ("corporation", "BUS"),
-    ("group", "BUS"),
-    ("university", "EDU"),
-    ("church", "REL"),
-    ("newspaper", "JRN"),
-    ("agency", "JRN"),
-)
-STATE_SECTOR_NOUNS = frozenset(
-    {
-        "government",
-        "ministry",
-        "cabinet",
-        "administration",
-        "authorities",
-        "authority",
-        "regime",
-        "army",
-        "military",
-        "police",
-        "parliament",
-        "court",
-        "presidency",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +113,7 @@ class DocumentActors:
         self.text = doc.text  # Doc.text joins every token: compute it once
         self.pub_date = pub_date
         self.people = people
+        self.words = load_words()
         self.match_at: dict[int, DictMatch] = {}
         for m in matches:
             for i in range(m.start, m.end):
@@ -560,7 +308,7 @@ class DocumentActors:
         groups = [
             [c, *c.conjuncts] for c in head.lefts if c.dep_ in ("amod", "compound", "nmod") and c.conjuncts
         ]
-        if head.lemma_.lower() not in QUANTITY_NOUNS:
+        if head.lemma_.lower() not in self.words.quantity_nouns:
             groups += [
                 [p, *p.conjuncts]
                 for prep in head.rights
@@ -599,7 +347,10 @@ class DocumentActors:
 
     def _code_single(self, head: Token) -> Actor | None:
         lower = head.lower_
-        if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+        if (
+            head.pos_ == "PRON"
+            or lower in self.words.person_pronouns | self.words.thing_pronouns | self.words.plural_pronouns
+        ):
             return self._pronoun(head)
         span_tokens = self._np_tokens(head)
         listed = self.match_at.get(head.i)
@@ -649,7 +400,7 @@ class DocumentActors:
             ident.kind == "sector"
             and not ident.country
             and not ident.org
-            and head.lower_ not in QUANTITY_NOUNS
+            and head.lower_ not in self.words.quantity_nouns
         ):
             ident, resolved = self._resolve_definite(head, ident)
         return self._actor(span_tokens, ident, resolved=resolved)
@@ -665,7 +416,7 @@ class DocumentActors:
             end += 1
         name = self.doc[start:end].text
         words = name.lower().replace("'s", "").split()
-        for word, sector in ORG_NAME_SECTORS:
+        for word, sector in load_org_name_sectors():
             if word in words:
                 return Identity(name=name, sector=sector, kind="org", coder=f"actor:org-name:{word}")
         return None
@@ -675,7 +426,7 @@ class DocumentActors:
         if head.i in self.match_at or head.ent_type_ in ACTOR_ENTS:
             return True
         lemma = head.lemma_.lower()
-        if lemma in INSTITUTION_NOUNS or lemma in QUANTITY_NOUNS or head.pos_ == "NUM":
+        if lemma in self.words.institution_nouns or lemma in self.words.quantity_nouns or head.pos_ == "NUM":
             return True
         for c in head.lefts:
             # "United Nations inspectors", "Hamas fighters": a named body as compound makes its members
@@ -851,9 +602,15 @@ class DocumentActors:
 
     def _pronoun(self, tok: Token) -> Actor | None:
         lower = tok.lower_
-        if lower in FIRST_PERSON:
+        if lower in self.words.first_person:
             return None
-        want = "person" if lower in PERSON_PRONOUNS else "plural" if lower in PLURAL_PRONOUNS else "thing"
+        want = (
+            "person"
+            if lower in self.words.person_pronouns
+            else "plural"
+            if lower in self.words.plural_pronouns
+            else "thing"
+        )
         if want == "plural":
             subject = self._recent_subject(tok)
             if subject is not None:
@@ -896,9 +653,9 @@ class DocumentActors:
         return None
 
     def _is_party_reference(self, head: Token) -> bool:
-        if (head.lemma_.lower() not in PARTY_NOUNS or head.tag_ not in ("NNS", "NNPS", "CD")) and not (
-            head.lower_ in ("two", "both") and head.dep_ in ("nsubj", "nsubjpass")
-        ):
+        if (
+            head.lemma_.lower() not in self.words.party_nouns or head.tag_ not in ("NNS", "NNPS", "CD")
+        ) and not (head.lower_ in ("two", "both") and head.dep_ in ("nsubj", "nsubjpass")):
             return False
         dets = {c.lower_ for c in head.lefts}
         return bool(dets & {"the", "both", "two", "all"}) and not any(
@@ -953,7 +710,7 @@ class DocumentActors:
                 and head.tag_ in ("NN", "NNP")
             ):
                 return cand, f"role:{cand.name}"
-        if is_definite and head.lemma_.lower() in STATE_SECTOR_NOUNS:
+        if is_definite and head.lemma_.lower() in self.words.state_sector_nouns:
             for j in range(pos - 1, -1, -1):
                 cand = self._timeline[j][1]
                 if (

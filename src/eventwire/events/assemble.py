@@ -31,12 +31,9 @@ if TYPE_CHECKING:
 
     from ..config import Config
     from ..dates import DateMention
+    from ..knowledge import ConfidenceWeights
     from ..ontology import CameoCode
     from .triggers import OneHopIndex
-
-COOPERATIVE_ACTIONS = ("04", "05", "06", "07", "08")
-# Material conflict (and reducing relations): a future or possible one is a THREATEN in PLOVER.
-CONFLICT_ACTIONS = ("14", "15", "16", "17", "18", "19", "20")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +108,9 @@ def plover_row(row: CameoCode, modality: str, governed: bool, lexicon: Lexicon) 
     if governed or modality not in ("future", "hypothetical"):
         return row, ""
     root = row.root
-    if root in COOPERATIVE_ACTIONS and root != "08":
+    if root in lexicon.codes.cooperative_roots:
         new = lexicon.transform(row.code, "INTENT")
-    elif root in CONFLICT_ACTIONS:
+    elif root in lexicon.codes.conflict_roots:
         new = lexicon.transform(row.code, "THREATEN")
     else:
         return row, ""
@@ -123,22 +120,23 @@ def plover_row(row: CameoCode, modality: str, governed: bool, lexicon: Lexicon) 
     return prow, f"plover-{modality}:{row.code}->{prow.plover_event}({new})"
 
 
-def _confidence(c: Candidate, modality: str) -> float:
-    score = 0.45
+def _confidence(c: Candidate, modality: str, w: ConfidenceWeights) -> float:
+    """How sure the coder is of an event (weights in data/lexicon/confidence.tsv)."""
+    score = w.base
     if any(a.country or a.org for a in c.actors):
-        score += 0.2
+        score += w.actor_with_country_or_org
     elif c.actors:
-        score += 0.05
+        score += w.actor_without
     if c.recipients:
-        score += 0.1
+        score += w.recipient
     if c.specific:
-        score += 0.1
+        score += w.specific_rule
     if any(a.resolved_from and a.resolved_from.startswith(("pronoun", "context")) for a in c.actors):
-        score -= 0.15
+        score += w.actor_inferred
     if modality != "asserted":
-        score -= 0.05
-    score -= min(0.2, 0.06 * c.depth)
-    return round(max(0.05, min(0.99, score)), 2)
+        score += w.not_asserted
+    score -= min(w.depth_cap, w.depth_step * c.depth)
+    return round(max(w.floor, min(w.ceiling, score)), 2)
 
 
 @dataclass(slots=True)
@@ -258,7 +256,7 @@ class _Assembler:
             event_end=ev_end,
             attribution=attribution,
             location=inp.locate(c.trigger.i) if inp.locate is not None else None,
-            confidence=_confidence(c, dated.modality),
+            confidence=_confidence(c, dated.modality, self.lex.confidence),
             coder=tuple(notes),
         )
 

@@ -65,4 +65,4 @@ class SentenceCoder:
             fill_recipient(c, self.args)
             fill_countries(c, self.args, self.actors)
         out += [m for c in out if (m := mirror(c)) is not None]
-        return absorb(out)
+        return absorb(out, self.lex.codes)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from .records import Content
 from .syntax import NOUN_POS, children_by_prep, direct_object, noun_keys
-from .words import LIGHT_VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -111,7 +110,7 @@ class ContentReader:
                 inner = self.content(tok, gov, depth + 1)
                 if inner is not None:
                     return inner
-        if self.lex.lemma_of(tok) in LIGHT_VERBS:
+        if self.lex.lemma_of(tok) in self.lex.words.light_verbs:
             obj = direct_object(tok)
             if obj is not None:
                 return self.event_of(obj, depth + 1)

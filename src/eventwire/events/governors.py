@@ -15,8 +15,8 @@ from ..types import Actor
 from . import modality as modality_rules
 from .content import COMPOSING
 from .records import Candidate, Content
+from .slots import NOUN_ACTOR_DEFAULT
 from .syntax import NOUN_POS, VERB_POS
-from .words import NOUN_ACTOR_DEFAULT, OBLIGATION_VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 
 # Governors whose content keeps its own code (no speech act of their own).
 KEEPS_CODE = frozenset({"PLAN", "ORDER"})
-FUTURE_WORDS = frozenset({"will", "would", "'ll", "wo", "shall"})
-MODAL_WORDS = FUTURE_WORDS | {"may", "might", "could", "should"} | {"must"}
-# Speakers who report rather than accuse.
-_REPORTERS = ("JRN", "MED")
 
 
 class GovernedEvents:
@@ -60,7 +56,7 @@ class GovernedEvents:
         govs = self.lex.governors_of(tok)
         if (
             tok.pos_ == "VERB"
-            and self.lex.lemma_of(tok) in OBLIGATION_VERBS
+            and self.lex.lemma_of(tok) in self.lex.words.obligation_verbs
             and not any(g.cls in COMPOSING for g in govs)
         ):
             clause = self._obligation(tok)
@@ -220,14 +216,16 @@ class GovernedEvents:
         if clause is None or clause.i in consumed:
             return None
         speakers = [
-            a for a in self._subject_actors(tok) if (a.country or a.org) and a.sector not in _REPORTERS
+            a
+            for a in self._subject_actors(tok)
+            if (a.country or a.org) and a.sector not in self.lex.codes.media_sectors
         ]
         if not speakers:
             return None
         aux = {a.lower_ for a in clause.children if a.dep_ == "aux"}
-        if aux & FUTURE_WORDS and self._speaker_acts(clause, speakers):
+        if aux & self.lex.aux.commits and self._speaker_acts(clause, speakers):
             return self._announced(tok, clause, speakers, consumed, question)
-        if aux & MODAL_WORDS:
+        if aux & self.lex.aux.future_tense:
             return None
         return self._reported_violence(tok, clause, speakers, question)
 
@@ -250,7 +248,7 @@ class GovernedEvents:
         if found is None:
             # "said it will send a team", "said he would not give permission": an intent or a refusal of
             # something our lexicon cannot name
-            found = Content(clause, "030", (f"unnamed:{clause.lemma_}",))
+            found = Content(clause, self.lex.codes.unnamed_intent, (f"unnamed:{clause.lemma_}",))
         code = self.lex.transform(found.code, "REFUSE" if negated else "INTENT")
         consumed.update(t.i for t in clause.subtree)
         recipients = self.args.content_recipients(found.token, found.rule, speakers)
@@ -278,7 +276,7 @@ class GovernedEvents:
     ) -> Candidate | None:
         """Reporting violence: an accusation of its perpetrators, or a claim when the speaker did it."""
         rule = self.matcher.match_rule(clause)
-        if rule is None or not rule.cameo or rule.cameo[:2] not in ("18", "19", "20"):
+        if rule is None or not rule.cameo or rule.cameo[:2] not in self.lex.codes.violent_roots:
             return None
         if any(c.dep_ == "neg" for c in clause.children):
             return None  # "no one was hurt, police said": nothing to accuse anyone of
@@ -290,7 +288,7 @@ class GovernedEvents:
         mod, mnotes = modality_rules.detect(tok, self.lex, question=question)
         return Candidate(
             trigger=tok,
-            cameo="015" if own else "112",
+            cameo=self.lex.codes.claim_of_responsibility if own else self.lex.codes.accusation,
             actors=speakers,
             recipients=[] if own else perpetrators,
             modality=mod,
@@ -341,7 +339,7 @@ class GovernedEvents:
             code = self.lex.transform(c_code, "DEMAND")
             consumed.add(c_tok.i)
         else:
-            c_tok, c_code, c_notes, code = clause, "", (), "100"
+            c_tok, c_code, c_notes, code = clause, "", (), self.lex.codes.unnamed_demand
         consumed.add(clause.i)
         mod, mnotes = modality_rules.detect(tok, self.lex, governed_by=tok, question=question)
         notes = [f"obligation:{tok.lemma_}+{clause.lemma_}", *c_notes]

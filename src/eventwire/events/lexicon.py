@@ -18,9 +18,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DictionaryError
+from ..knowledge import (
+    Auxiliaries,
+    CodeTables,
+    ConfidenceWeights,
+    Words,
+    load_auxiliaries,
+    load_codes,
+    load_confidence,
+    load_words,
+)
 from ..ontology import Ontology, load_ontology
+from .slots import slot_error
 from .syntax import governor_pos
-from .words import LIGHT_VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -114,6 +124,10 @@ class Lexicon:
     class_content: tuple[tuple[str, str], ...]
     intent: dict[str, dict[str, str]]
     ontology: Ontology = field(repr=False)
+    words: Words = field(repr=False)
+    aux: Auxiliaries = field(repr=False)
+    codes: CodeTables = field(repr=False)
+    confidence: ConfidenceWeights = field(repr=False)
     warnings: tuple[str, ...] = ()
     """Lines of extra lexicon files that were skipped or read approximately (``file:line: why``)."""
 
@@ -142,10 +156,10 @@ class Lexicon:
             return lemma[:-1]
         if (
             tok.pos_ == "VERB"
-            and lemma not in LIGHT_VERBS
+            and lemma not in self.words.light_verbs
             and (lemma, "V") not in self.triggers
             and (lemma + "e", "V") in self.triggers
-        ) or (tok.pos_ == "VERB" and lemma + "e" in LIGHT_VERBS):
+        ) or (tok.pos_ == "VERB" and lemma + "e" in self.words.light_verbs):
             return lemma + "e"
         return lemma
 
@@ -198,7 +212,7 @@ def _constraints(spec: str, where: str) -> tuple[Constraint, ...]:
         if not part or part == "-":
             continue
         if "=" not in part:
-            if part not in ("noobj", "nocomp", "pass"):
+            if part not in ("noobj", "nocomp"):
                 raise DictionaryError(f"{where}: unknown constraint {part!r}")
             out.append(Constraint(kind=part))
             continue
@@ -220,6 +234,16 @@ def _constraints(spec: str, where: str) -> tuple[Constraint, ...]:
     return tuple(out)
 
 
+def _slots(value: str, where: str, column: str) -> tuple[str, ...]:
+    """A slot list cell, every slot checked (see :mod:`.slots`)."""
+    slots = _split(value)
+    for slot in slots:
+        why = slot_error(slot)
+        if why is not None:
+            raise DictionaryError(f"{where}: {column}: {why}")
+    return slots
+
+
 def _read_triggers(text: str, name: str, ontology: Ontology) -> list[TriggerRule]:
     rules = []
     for lineno, row in _rows(text, name):
@@ -234,9 +258,9 @@ def _read_triggers(text: str, name: str, ontology: Ontology) -> list[TriggerRule
                 pos=pos,
                 constraints=_constraints(row.get("when", ""), where),
                 cameo=cameo,
-                actor=_split(row.get("actor", "")),
-                recipient=_split(row.get("recipient", "")),
-                of_is_actor=row.get("of", "") == "a",
+                actor=_slots(row.get("actor", ""), where, "actor"),
+                recipient=_slots(row.get("recipient", ""), where, "recipient"),
+                of_is_actor=_of_column(row.get("of", ""), where),
                 source=where,
                 words=tuple(lemma.lower().split()),
                 reverse=_cameo(row.get("reverse", ""), where, ontology),
@@ -255,25 +279,70 @@ def _cameo(code: str, where: str, ontology: Ontology) -> str | None:
     return ontology.normalize(code)
 
 
-def _read_governors(text: str, name: str) -> list[Governor]:
+CONTENT_SLOTS = ("xcomp", "ccomp", "acl", "dobj")
+
+
+def _content_slots(value: str, where: str) -> tuple[str, ...]:
+    slots = _split(value)
+    for slot in slots:
+        if slot not in CONTENT_SLOTS and not (slot.startswith("prep:") and len(slot) > 5):
+            raise DictionaryError(
+                f"{where}: content: unknown slot {slot!r} (known: {', '.join(CONTENT_SLOTS)}, prep:WORD)"
+            )
+    return slots
+
+
+def _of_column(value: str, where: str) -> bool:
+    if value not in ("", "-", "a", "r"):
+        raise DictionaryError(f"{where}: of must be a (actor) or r (recipient), got {value!r}")
+    return value == "a"
+
+
+def _read_governors(text: str, name: str, ontology: Ontology) -> list[Governor]:
     out = []
     for lineno, row in _rows(text, name):
         where = f"{name}:{lineno}"
         cls = row.get("class", "")
         if cls not in GOVERNOR_CLASSES:
             raise DictionaryError(f"{where}: unknown governor class {cls!r}")
+        pos = row.get("pos", "V")
+        if pos not in ("V", "N", "A"):
+            raise DictionaryError(f"{where}: pos must be V, N or A, got {pos!r}")
         out.append(
             Governor(
                 lemma=row["lemma"].lower(),
-                pos=row.get("pos", "V"),
+                pos=pos,
                 cls=cls,
-                own=row.get("own") or None,
-                recipient=_split(row.get("recipient", "")),
-                content=_split(row.get("content", "")),
+                own=_cameo(row.get("own", ""), where, ontology),
+                recipient=_slots(row.get("recipient", ""), where, "recipient"),
+                content=_content_slots(row.get("content", ""), where),
                 source=where,
             )
         )
     return out
+
+
+def _read_classes(ontology: Ontology) -> list[dict[str, str]]:
+    out = []
+    for lineno, row in _rows(_builtin("classes.tsv"), "classes.tsv"):
+        where = f"classes.tsv:{lineno}"
+        if not row.get("class") or not _split(row.get("lemmas", "")):
+            raise DictionaryError(f"{where}: a class needs a name and lemmas")
+        _cameo(row.get("content", ""), where, ontology)
+        out.append(row)
+    return out
+
+
+def _read_intent(ontology: Ontology) -> dict[str, dict[str, str]]:
+    intent = {}
+    for lineno, row in _rows(_builtin("intent.tsv"), "intent.tsv"):
+        where = f"intent.tsv:{lineno}"
+        _cameo(row.get("prefix", ""), where, ontology)
+        for column in GENERIC:
+            if row.get(column, "") != "keep":
+                _cameo(row.get(column, ""), where, ontology)
+        intent[row["prefix"]] = row
+    return intent
 
 
 def _builtin(name: str) -> str:
@@ -318,14 +387,14 @@ def load_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
         else:
             by_key.setdefault((r.lemma, r.pos), []).append(r)
     governors: dict[tuple[str, str], list[Governor]] = {}
-    for g in _read_governors(_builtin("governors.tsv"), "governors.tsv"):
+    for g in _read_governors(_builtin("governors.tsv"), "governors.tsv", ontology):
         if g.pos == "V" and g.lemma in shadowed and g.cls in CODING_CLASSES:
             continue  # the imported verb dictionary says what this verb codes
         governors.setdefault((g.lemma, g.pos), []).append(g)
-    class_rows = [row for _, row in _rows(_builtin("classes.tsv"), "classes.tsv")]
+    class_rows = _read_classes(ontology)
     classes.update({row["class"]: frozenset(_split(row["lemmas"])) for row in class_rows})
     class_content = tuple((row["class"], row["content"]) for row in class_rows if row.get("content"))
-    intent = {row["prefix"]: row for _, row in _rows(_builtin("intent.tsv"), "intent.tsv")}
+    intent = _read_intent(ontology)
     return Lexicon(
         triggers={k: tuple(v) for k, v in by_key.items()},
         multiword={k: tuple(v) for k, v in multi.items()},
@@ -334,6 +403,10 @@ def load_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
         class_content=class_content,
         intent=intent,
         ontology=ontology,
+        words=load_words(),
+        aux=load_auxiliaries(),
+        codes=load_codes(ontology),
+        confidence=load_confidence(),
         warnings=tuple(warnings),
     )
 

@@ -15,46 +15,6 @@ if TYPE_CHECKING:
 
     from .lexicon import Lexicon
 
-FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "ll"})
-HYPO_AUX = frozenset({"may", "might", "could", "can", "should", "ought", "must", "ca"})
-CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest", "provided"})
-REPORTED_ADV = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "apparently", "possibly"})
-NEGATING_ADV = frozenset({"never", "not", "n't", "no", "neither", "nor", "hardly"})
-FUTURE_ADJ = frozenset(
-    {
-        "planned",
-        "proposed",
-        "upcoming",
-        "forthcoming",
-        "scheduled",
-        "expected",
-        "future",
-        "prospective",
-        "pending",
-        "intended",
-        "anticipated",
-        "impending",
-        "possible-future",
-        "would-be",
-        "next",
-        "coming",
-    }
-)
-HYPO_ADJ = frozenset(
-    {
-        "possible",
-        "potential",
-        "likely",
-        "hypothetical",
-        "probable",
-        "eventual",
-        "alleged",
-        "rumored",
-        "rumoured",
-        "suspected",
-        "feared",
-    }
-)
 # Dependencies along which the clause above passes its modality down.
 CLIMB = frozenset(
     {
@@ -89,27 +49,32 @@ RANK = {
 }
 
 
-def _own_marks(tok: Token, under_speech: bool) -> set[str]:
+def _own_marks(tok: Token, under_speech: bool, lexicon: Lexicon) -> set[str]:
+    words, aux = lexicon.words, lexicon.aux
     found: set[str] = set()
     for c in tok.children:
         dep, low = c.dep_, c.lower_
-        if dep == "neg" or (dep == "advmod" and low in NEGATING_ADV) or (dep == "det" and low == "no"):
+        if (
+            dep == "neg"
+            or (dep == "advmod" and low in words.negating_adverbs)
+            or (dep == "det" and low == "no")
+        ):
             found.add("negated")
         elif dep in ("aux", "auxpass"):
-            if low in FUTURE_AUX:
+            if low in aux.future:
                 found.add("future")
-            elif low == "would":
+            elif low in aux.future_if_reported:
                 found.add("future" if under_speech else "hypothetical")
-            elif low in HYPO_AUX:
+            elif low in aux.hypothetical:
                 found.add("hypothetical")
-        elif dep == "mark" and low in CONDITIONAL_MARKS:
+        elif dep == "mark" and low in words.conditional_marks:
             found.add("hypothetical")
-        elif dep == "advmod" and low in REPORTED_ADV:
+        elif dep == "advmod" and low in words.reported_adverbs:
             found.add("reported")
         elif dep in ("amod", "compound"):
-            if low in FUTURE_ADJ:
+            if low in words.future_adjectives:
                 found.add("future")
-            elif low in HYPO_ADJ:
+            elif low in words.hypothetical_adjectives:
                 found.add("hypothetical")
     # "is to visit", "is going to", "is set to", "is due to" are governors or copulas with "to".
     if (
@@ -155,7 +120,9 @@ def detect(
     """
     start = governed_by if governed_by is not None else trigger
     under_speech = _has_speech_above(start, lexicon)
-    marks: dict[str, str] = {m: f"modality:{m}:{start.text}" for m in _own_marks(start, under_speech)}
+    marks: dict[str, str] = {
+        m: f"modality:{m}:{start.text}" for m in _own_marks(start, under_speech, lexicon)
+    }
     cur = start
     for _ in range(10):
         head = cur.head
@@ -172,7 +139,7 @@ def detect(
             marks.setdefault("hypothetical", f"modality:hypothetical:{head.text}")
         elif cls == "PLAN":
             marks.setdefault("future", f"modality:future:{head.text}")
-        head_marks = _own_marks(head, under_speech)
+        head_marks = _own_marks(head, under_speech, lexicon)
         same_clause = (
             cur.dep_ in ("xcomp", "conj", "dobj", "nsubj", "nsubjpass", "attr", "oprd", "acomp")
             or cls == "TRANSPARENT"

@@ -15,23 +15,8 @@ from ..actors.resolve import actor_code
 from ..types import Actor
 from . import modality as modality_rules
 from .records import Candidate, MergedNoun
+from .slots import NOUN_ACTOR_DEFAULT, NOUN_RECIPIENT_DEFAULT, VERB_ACTOR_DEFAULT, VERB_RECIPIENT_DEFAULT
 from .syntax import NOUN_POS, children_by_prep, direct_object, is_passive
-from .words import (
-    ACCUSATION_VERBS,
-    AUTHORITY_ACTS,
-    CONFLICT_VERBS_TAKING_NOUN_SUBJECT,
-    CONTAINER_NOUNS,
-    ENGAGE_VERBS,
-    HARM_VERBS,
-    LIGHT_VERBS,
-    MOTION_VERBS,
-    NOUN_ACTOR_DEFAULT,
-    NOUN_RECIPIENT_DEFAULT,
-    OCCURRENCE_VERBS,
-    VERB_ACTOR_DEFAULT,
-    VERB_RECIPIENT_DEFAULT,
-    VIOLENT_ROOTS,
-)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -58,6 +43,8 @@ class TriggerEvents:
         self.matcher = matcher
         self.args = args
         self.content = content
+        self.words = lexicon.words
+        self.codes = lexicon.codes
 
     def triggered(self, tok: Token, consumed: set[int], question: bool) -> Candidate | None:
         """The event ``tok`` triggers by the lexicon, if any."""
@@ -93,7 +80,7 @@ class TriggerEvents:
         code = rule.cameo or ""
         notes = [rule.label]
         # "A car bomb killed five people": the event noun in subject position gives actor and code.
-        if tok.lemma_.lower() in CONFLICT_VERBS_TAKING_NOUN_SUBJECT or not actors:
+        if tok.lemma_.lower() in self.words.noun_subject_conflict_verbs or not actors:
             merged = self._merge_event_noun(tok)
             if merged is not None:
                 consumed.add(merged.noun.i)
@@ -104,12 +91,12 @@ class TriggerEvents:
         recipients = self.args.slot_actors(tok, rule.recipient or VERB_RECIPIENT_DEFAULT, exclude=actors)
         if self._accident(tok):
             return None  # "injured in the accident", "struck by a vehicle": harm, not violence
-        if not actors and code[:2] in VIOLENT_ROOTS and any(r.code for r in recipients):
+        if not actors and code[:2] in self.codes.violent_roots and any(r.code for r in recipients):
             actors = self._unidentified(tok, notes)
-        elif not actors and code in AUTHORITY_ACTS and recipients and is_passive(tok):
+        elif not actors and code in self.codes.authority_acts and recipients and is_passive(tok):
             actors = self._authorities(tok, code, notes)
         self._consume_verb_content(tok, rule, consumed)
-        if self.lex.lemma_of(tok) in ACCUSATION_VERBS:
+        if self.lex.lemma_of(tok) in self.words.accusation_verbs:
             code = self._accusation(tok, code, notes, consumed)
         mod, mnotes = modality_rules.detect(tok, self.lex, question=question)
         tokens = [tok] + [c for c in tok.children if c.dep_ == "prt"]
@@ -141,7 +128,7 @@ class TriggerEvents:
         if not place or not place[0].country:
             return []
         country = place[0].country
-        sector = AUTHORITY_ACTS[code]
+        sector = self.codes.authority_acts[code]
         notes.append("actor:implicit-authority")
         return [
             Actor(
@@ -160,7 +147,7 @@ class TriggerEvents:
 
     def _accident(self, tok: Token) -> bool:
         """Is a harm verb's cause an accident or a disaster ("killed in a crash", "struck by a car")?"""
-        if tok.lemma_.lower() not in HARM_VERBS:
+        if tok.lemma_.lower() not in self.words.harm_verbs:
             return False
         for prep in ("in", "by", "after", "during", "from"):
             for p in children_by_prep(tok, prep):
@@ -211,10 +198,14 @@ class TriggerEvents:
             for content in children_by_prep(tok, prep):
                 found = self.content.event_of(content, depth=0)
                 consumed.update(t.i for t in content.subtree)
-                if found is None or code != "112":
+                if found is None or code != self.codes.accusation:
                     continue
                 root = found.code[:2]
-                refined = "1123" if root in ("15", "18", "19", "20") else "1122" if root == "17" else code
+                refined = code
+                if root in self.codes.aggression_roots:
+                    refined = self.codes.accused_of_aggression
+                elif root in self.codes.coercion_roots:
+                    refined = self.codes.accused_of_coercion
                 if refined != code:
                     notes.append(f"accused-of:{found.code}->{refined}")
                     code = refined
@@ -233,7 +224,12 @@ class TriggerEvents:
             if noun.pos_ not in NOUN_POS:
                 continue
             nrule = self.matcher.match_rule(noun)
-            if nrule is None or nrule.pos != "N" or not nrule.cameo or nrule.cameo[:2] < "14":
+            if (
+                nrule is None
+                or nrule.pos != "N"
+                or not nrule.cameo
+                or nrule.cameo[:2] not in self.codes.conflict_roots
+            ):
                 continue
             return MergedNoun(noun, nrule, self.args.slot_actors(noun, nrule.actor or NOUN_ACTOR_DEFAULT))
         return None
@@ -262,7 +258,7 @@ class TriggerEvents:
         """Where an event noun sits: the noun carrying its arguments and the light verb reporting it
         (``None`` when the clause does not report the event as carried out)."""
         host = tok
-        if tok.dep_ == "compound" and tok.head.lemma_.lower() in CONTAINER_NOUNS:
+        if tok.dep_ == "compound" and tok.head.lemma_.lower() in self.words.container_nouns:
             host = tok.head  # "launched a mediation effort between X and Y": the effort carries the arguments
             if host.i in consumed:
                 return None  # "halted mediation efforts": the verb's rule already coded it
@@ -271,22 +267,22 @@ class TriggerEvents:
         dep = host.dep_
         light: Token | None = None
         if dep in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
-            if self.lex.lemma_of(head) in LIGHT_VERBS:
+            if self.lex.lemma_of(head) in self.words.light_verbs:
                 light = head
             elif self.matcher.match_rule(head) is not None or self.lex.governors_of(head):
                 # "condemned the attack by X": a reference inside another event, coded where it is reported
                 return None
         elif dep in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             hl = self.lex.lemma_of(head)
-            if not (hl in OCCURRENCE_VERBS or hl in LIGHT_VERBS):
+            if not (hl in self.words.occurrence_verbs or hl in self.words.light_verbs):
                 return None
             if hl == "be" and not any(c.dep_ in ("acomp", "attr", "prep") for c in head.children):
                 return None
         elif dep == "pobj":
             prep = host.head
-            if prep.lower_ == "in" and prep.head.lemma_.lower() in ENGAGE_VERBS:
+            if prep.lower_ == "in" and prep.head.lemma_.lower() in self.words.engage_verbs:
                 light = prep.head  # "engaged in looting", "took part in the talks"
-            elif prep.lower_ == "for" and prep.head.lemma_.lower() in MOTION_VERBS:
+            elif prep.lower_ == "for" and prep.head.lemma_.lower() in self.words.motion_verbs:
                 light = prep.head  # "delegates arrive in Vienna for talks"
             elif not self._reported_topic(host):
                 return None
@@ -319,7 +315,7 @@ class TriggerEvents:
         recipients = self._noun_recipients(host, light, rule, actors)
         if (
             not actors
-            and (rule.cameo or "")[:2] in VIOLENT_ROOTS
+            and (rule.cameo or "")[:2] in self.codes.violent_roots
             and (recipients or dep in ("nsubj", "nsubjpass"))
         ):
             actors = self._unidentified(host, [])

@@ -13,18 +13,16 @@ from typing import TYPE_CHECKING
 from ..actors.resolve import actor_code
 from ..types import Actor
 from .syntax import has_to, is_below
-from .words import AUTHORITY_SECTORS, DISSENT_WORDS, SUBTREE_RECIPIENT_EXCLUDED
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
     from ..actors.resolve import DocumentActors
+    from ..knowledge import CodeTables
     from .lexicon import Lexicon
     from .records import Candidate
     from .slots import Arguments
 
-_FUTURE_AUX = frozenset({"will", "would", "wo", "'ll", "shall"})
-_COOPERATION_ROOTS = ("03", "04", "05", "06", "07", "08")
 _NOT_PEERS = ("IGO", "NGO", "MNC", "IMG")
 # Dependencies and prepositions whose phrases are no recipient of the event.
 _NOT_RECIPIENT_DEPS = ("nsubj", "nsubjpass", "csubj", "agent", "punct", "cc", "npadvmod")
@@ -37,7 +35,13 @@ def refine(c: Candidate, lexicon: Lexicon) -> None:
     verb = next((t for t in c.tokens if t.pos_ in ("VERB", "AUX")), c.anchor)
     root = c.cameo[:2]
     aux = {a.lower_ for a in verb.children if a.dep_ == "aux"}
-    if c.governor is None and c.modality == "negated" and aux & _FUTURE_AUX and root in _COOPERATION_ROOTS:
+    codes = lexicon.codes
+    if (
+        c.governor is None
+        and c.modality == "negated"
+        and aux & lexicon.aux.commits
+        and root in codes.refusable_roots
+    ):
         # "X will not attend the talks" is a refusal (a stated decision), not a non-event.
         new = lexicon.transform(c.cameo, "REFUSE")
         c.coder.append(f"refusal:{c.cameo}->{new}")
@@ -47,12 +51,12 @@ def refine(c: Candidate, lexicon: Lexicon) -> None:
         new = lexicon.transform(c.cameo, "THREATEN")
         c.coder.append(f"conditional-threat:{c.cameo}->{new}")
         c.cameo, c.modality, c.speech_act = new, "asserted", True
-    if c.cameo == "150" and len({a.country for a in c.actors if a.country}) >= 2:
-        c.coder.append("joint:150->062")
-        c.cameo = "062"
-    if root in ("18", "19") and c.recipients and _repression(c):
-        c.coder.append(f"repression:{c.cameo}->175")
-        c.cameo = "175"
+    if c.cameo == codes.joint_fighting_from and len({a.country for a in c.actors if a.country}) >= 2:
+        c.coder.append(f"joint:{c.cameo}->{codes.joint_fighting}")
+        c.cameo = codes.joint_fighting
+    if root in codes.force_roots and c.recipients and _repression(c, lexicon):
+        c.coder.append(f"repression:{c.cameo}->{codes.repression}")
+        c.cameo = codes.repression
 
 
 def _has_unless(verb: Token) -> bool:
@@ -62,13 +66,13 @@ def _has_unless(verb: Token) -> bool:
     )
 
 
-def _repression(c: Candidate) -> bool:
+def _repression(c: Candidate, lexicon: Lexicon) -> bool:
     """Police force on civilians, or security forces' force on protesters, is repression."""
     police_on_civilians = any(a.sector == "COP" for a in c.actors) and all(
-        r.sector in ("CVL", "OPP", "EDU", "LAB") or r.kind == "people" for r in c.recipients
+        r.sector in lexicon.codes.civilian_sectors or r.kind == "people" for r in c.recipients
     )
     forces_on_dissent = any(a.sector in ("COP", "MIL") for a in c.actors) and all(
-        any(w in (r.role or r.text).lower() for w in DISSENT_WORDS) for r in c.recipients
+        any(w in (r.role or r.text).lower() for w in lexicon.words.dissent_stems) for r in c.recipients
     )
     return police_on_civilians or forces_on_dissent
 
@@ -81,7 +85,11 @@ def fill_recipient(c: Candidate, args: Arguments) -> None:
     is no party) are left alone; the rule is named in ``coder`` so it can be audited.
     """
     imported = c.rule is not None and not c.rule.source.startswith("triggers.tsv:")
-    if c.recipients or not c.actors or (c.cameo[:2] in SUBTREE_RECIPIENT_EXCLUDED and not imported):
+    if (
+        c.recipients
+        or not c.actors
+        or (c.cameo[:2] in args.lex.codes.no_inner_recipient_roots and not imported)
+    ):
         # (a user's or PETRARCH's verb rows follow PETRARCH's rule: the first actor after the verb)
         return
     anchor = c.anchor
@@ -142,14 +150,14 @@ def fill_countries(c: Candidate, args: Arguments, actors: DocumentActors) -> Non
     place = args.loc_actors(c.trigger) or (args.loc_actors(c.anchor) if c.anchor is not c.trigger else [])
     if not place and c.anchor.dep_ in ("advcl", "conj", "xcomp") and c.anchor.head.i != c.anchor.i:
         place = args.loc_actors(c.anchor.head)  # "shelled the city, killing 12 people"
-    violent = c.cameo[:2] in ("15", "18", "19", "20")
+    violent = c.cameo[:2] in args.lex.codes.harm_roots
     c.actors, c.recipients = (
-        _filled(c.actors, c.recipients, place, violent, actors),
-        _filled(c.recipients, c.actors, place, violent, actors),
+        _filled(c.actors, c.recipients, place, violent, actors, args.lex.codes.authority_sectors),
+        _filled(c.recipients, c.actors, place, violent, actors, args.lex.codes.authority_sectors),
     )
 
 
-def _peer_country(other: list[Actor]) -> str | None:
+def _peer_country(other: list[Actor], authorities: frozenset[str]) -> str | None:
     """The country of a domestic authority among the other party."""
     return next(
         (
@@ -159,17 +167,22 @@ def _peer_country(other: list[Actor]) -> str | None:
             and len(o.country) == 3
             and o.country.isalpha()
             and o.country not in _NOT_PEERS
-            and o.sector in AUTHORITY_SECTORS
+            and o.sector in authorities
         ),
         None,
     )
 
 
 def _filled(
-    group: list[Actor], other: list[Actor], place: list[Actor], violent: bool, actors: DocumentActors
+    group: list[Actor],
+    other: list[Actor],
+    place: list[Actor],
+    violent: bool,
+    actors: DocumentActors,
+    authorities: frozenset[str],
 ) -> list[Actor]:
     loc = place[0].country if place else None
-    peer = None if violent else _peer_country(other)
+    peer = None if violent else _peer_country(other, authorities)
     out = []
     for a in group:
         if _needs_country(a):
@@ -211,18 +224,18 @@ def mirror(c: Candidate) -> Candidate | None:
     )
 
 
-def absorb(cands: list[Candidate]) -> list[Candidate]:
+def absorb(cands: list[Candidate], codes: CodeTables) -> list[Candidate]:
     """Fold events that only describe another one.
 
     A demand or appeal attached to a protest is the protest's aim ("marched to demand reforms"); a
     coercion given as the purpose of force is what the force was ("fired tear gas to disperse the crowd").
     """
-    protest_anchors = {t.i for c in cands if c.cameo[:2] == "14" for t in c.tokens}
+    protest_anchors = {t.i for c in cands if c.cameo[:2] in codes.protest_roots for t in c.tokens}
     keep = [
         c
         for c in cands
         if not (
-            c.cameo[:2] in ("02", "10", "11", "14")
+            c.cameo[:2] in codes.protest_aim_roots
             and protest_anchors
             and not any(t.i in protest_anchors for t in c.tokens)
             and is_below(c.anchor, protest_anchors)
@@ -236,11 +249,11 @@ def absorb(cands: list[Candidate]) -> list[Candidate]:
             p
             for p in keep
             if p is not c
-            and p.cameo[:2] == "17"
+            and p.cameo[:2] in codes.coercion_roots
             and p.anchor.head.i == c.anchor.i
             and p.anchor.dep_ in ("xcomp", "advcl")
         ]
-        if c.cameo[:2] in ("18", "19") and purposes:
+        if c.cameo[:2] in codes.force_roots and purposes:
             continue
         out.append(c)
     return out

@@ -12,20 +12,34 @@ from typing import TYPE_CHECKING
 
 from ..types import Actor
 from .syntax import NOUN_POS, children_by_prep, direct_object, has_to, is_dateline, is_passive
-from .words import (
-    ACCUSING,
-    LOC_PREPS,
-    NOUN_ACTOR_DEFAULT,
-    NOUN_RECIPIENT_DEFAULT,
-    OBJECT_CONTROL,
-    VERB_RECIPIENT_DEFAULT,
-)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
     from ..actors.resolve import DocumentActors
     from .lexicon import Lexicon, TriggerRule
+
+# The default slots when a trigger row names none (the actor's, then the recipient's; nouns and verbs).
+NOUN_ACTOR_DEFAULT = ("poss", "prep:by", "prep:from", "adj", "light", "prep:among")
+NOUN_RECIPIENT_DEFAULT = ("prep:to", "prep:with", "prep:against", "prep:on", "between")
+VERB_ACTOR_DEFAULT = ("subj",)
+VERB_RECIPIENT_DEFAULT = ("dobj", "dative")
+# Every slot step a path may take (``obj.prep:to``); ``prep:X`` takes any preposition.
+SLOT_STEPS = frozenset(
+    {"subj", "dobj", "obj", "dative", "xcomp", "ccomp", "between", "poss", "adj", "light", "loc", "none"}
+)
+
+
+def slot_error(slot: str) -> str | None:
+    """Why ``slot`` is not a slot path (``None`` when it is one)."""
+    for step in slot.split("."):
+        if step.startswith("prep:") and len(step) > 5:
+            continue
+        if step not in SLOT_STEPS:
+            known = ", ".join(sorted(SLOT_STEPS))
+            return f"unknown slot step {step!r} in {slot!r} (known: {known}, prep:WORD)"
+    return None
+
 
 # The last step of a slot path after which actors inside a non-actor phrase count.
 _INNER_STEPS = ("dobj", "obj", "poss")
@@ -75,7 +89,7 @@ class Arguments:
     def _inherited_subject(self, v: Token, head: Token, depth: int) -> list[Token]:
         """The subject a verb without one of its own takes from the clause it hangs on."""
         if v.dep_ == "xcomp":
-            if head.lemma_.lower() in OBJECT_CONTROL:
+            if head.lemma_.lower() in self.lex.words.object_control_verbs:
                 for c in head.children:
                     if c.dep_ in ("dobj",):
                         return [c]
@@ -86,7 +100,7 @@ class Arguments:
             return self.subject_heads(head, depth + 1)
         if v.dep_ == "pcomp" and head.dep_ == "prep":
             gov = head.head
-            if head.lower_ in ("of", "for") and gov.lemma_.lower() in ACCUSING:
+            if head.lower_ in ("of", "for") and gov.lemma_.lower() in self.lex.words.accusing_verbs:
                 # "blamed the army for shelling": the one blamed is the one said to shell
                 return [c for c in gov.children if c.dep_ in ("dobj", "nsubjpass")]
             return self.subject_heads(gov, depth + 1)
@@ -161,7 +175,7 @@ class Arguments:
         if part == "light":
             return self.noun_light_subject(h)
         if part == "loc":
-            return [p for prep in LOC_PREPS for p in children_by_prep(h, prep)]
+            return [p for prep in self.lex.words.locative_preps for p in children_by_prep(h, prep)]
         return []  # "none"
 
     def slot_actors(self, tok: Token, slots: Iterable[str], exclude: Iterable[Actor] = ()) -> list[Actor]:
@@ -229,7 +243,7 @@ class Arguments:
         anchor = tok
         if tok.pos_ in NOUN_POS and tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
             anchor = tok.head
-        for prep in LOC_PREPS:
+        for prep in self.lex.words.locative_preps:
             for cand in (tok, anchor):
                 for p in children_by_prep(cand, prep):
                     if prep == "on" and p.lemma_.lower() not in ("territory", "soil", "border"):

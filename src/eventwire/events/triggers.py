@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..types import Actor
+from .slots import NOUN_ACTOR_DEFAULT
 from .syntax import direct_object, noun_keys, part_of_speech
-from .words import ARMED_SECTORS, CIVIL_SECTORS, NOUN_ACTOR_DEFAULT, STATE_SECTORS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.vocab import Vocab
 
+    from ..knowledge import CodeTables
     from .lexicon import Constraint, Lexicon, TriggerRule
     from .slots import Arguments
 
@@ -71,13 +72,13 @@ def _constraints(lexicon: Lexicon) -> Iterable[Constraint]:
             yield from r.constraints
 
 
-def actor_class(a: Actor) -> str:
+def actor_class(a: Actor, codes: CodeTables) -> str:
     """ARMED, CIVIL, STATE or OTHER: the actor classes that ``subj=@...`` constraints name."""
-    if a.sector in ARMED_SECTORS or (a.kind == "group" and a.sector in ("REB", "INS", "UAF")):
+    if a.sector in codes.armed_sectors or (a.kind == "group" and a.sector in codes.rebel_sectors):
         return "ARMED"
-    if a.sector in CIVIL_SECTORS or a.kind == "people":
+    if a.sector in codes.civil_sectors or a.kind == "people":
         return "CIVIL"
-    if a.kind in ("igo", "country") or a.sector in STATE_SECTORS or (a.country and not a.sector):
+    if a.kind in ("igo", "country") or a.sector in codes.state_sectors or (a.country and not a.sector):
         return "STATE"
     return "OTHER"
 
@@ -139,7 +140,7 @@ class TriggerMatcher:
         if kind == "subj":
             slots = ("subj",) if rule.pos == "V" else NOUN_ACTOR_DEFAULT
             actors = self.args.slot_actors(tok, slots)
-            return bool(actors) and any(actor_class(a) in c.classes for a in actors)
+            return bool(actors) and any(actor_class(a, self.lex.codes) in c.classes for a in actors)
         return True
 
     @staticmethod
