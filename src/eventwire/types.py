@@ -124,7 +124,7 @@ class Actor:
     PLOVER non-state code (``IGO``, ``NGO``, ``MNC``...). ``sector`` is a PLOVER/CAMEO sector code (``GOV``,
     ``MIL``, ``COP``, ``REB``, ``OPP``, ``CVL``...). ``org`` names an organisation (``WHO``, ``NATO``).
     ``code`` is the CAMEO-style concatenation (``AZEGOV``, ``IGOWHO``). ``resolved_from`` records how a
-    later mention ("Bayramov", "the sides", "he") was resolved to its first full mention. ``place`` is
+    later mention ("Fuentes", "the sides", "she") was resolved to its first full mention. ``place`` is
     where the text puts the actor ("Baghdad police", "protesters in Ganja"): GDELT's ActorGeo.
     """
 
@@ -184,7 +184,7 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    """Who the text says reported the event ("..., the Foreign Ministry told News.Az")."""
+    """Who the text says reported the event ("..., the Interior Ministry told Reuters")."""
 
     text: str
     start: int

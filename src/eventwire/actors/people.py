@@ -97,7 +97,7 @@ SECTORS = frozenset(
 )
 
 # Words stripped from the left of a surface when the whole surface is not a key ("President Putin",
-# "Russian Foreign Minister Sergei Lavrov", "Mr. Modi"). Normalised (lower case, no diacritics).
+# "Indian Foreign Minister Ravi Kumar", "Mr. Modi"). Normalised (lower case, no diacritics).
 TITLE_WORDS = _words("""
     president vice prime minister pm premier chancellor king queen prince princess crown emir amir sheikh
     shaikh sultan mr mrs ms miss dr sir dame lord lady gen general lt lieutenant col colonel maj major field

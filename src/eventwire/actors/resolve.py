@@ -1,8 +1,8 @@
 """Code noun phrases as actors, and resolve people, pronouns and "the sides" within one document.
 
 :class:`DocumentActors` is built once per parsed document from the dictionary matches. It reads each
-person's first full mention ("Azerbaijani Foreign Minister Jeyhun Bayramov", "Hande Harmanci, Head of the
-WHO Office in Azerbaijan") and codes every later mention ("Bayramov", "the minister", "he") the same way.
+person's first full mention ("Chilean Interior Minister Ana Fuentes", "Marc Dubois, head of the UNHCR
+office in Chad") and codes every later mention ("Fuentes", "the minister", "she") the same way.
 The event coder asks it for the actors a noun phrase denotes (:meth:`DocumentActors.code_np`).
 """
 
@@ -163,14 +163,14 @@ class DocumentActors:
         key = _norm_name(name)
         known = self.persons.get(key) or (self.persons.get(key.split()[-1]) if key else None)
         desc_tokens: list[Token] = []
-        # Left modifiers of the name: "Azerbaijani Foreign Minister Jeyhun Bayramov".
+        # Left modifiers of the name: "Chilean Interior Minister Ana Fuentes".
         for child in root.lefts:
             if child.i < ent.start and child.dep_ in NP_LEFT:
                 desc_tokens.extend(child.subtree)
-        # Apposition either way: "Harmanci, Head of the WHO Office" / "the head of WHO, Tedros".
+        # Apposition either way: "Dubois, head of the UNHCR office" / "the agency's head, Dubois".
         for child in root.rights:
             if child.dep_ == "appos":
-                # "Harmanci, Head of the WHO Office in Azerbaijan"; not the relative clauses inside it
+                # "Dubois, head of the UNHCR office in Chad"; not the relative clauses inside it
                 skip = {
                     t.i
                     for c in child.subtree
@@ -181,7 +181,7 @@ class DocumentActors:
                     t for t in child.subtree if t.i not in self._person_ents and t.i not in skip
                 )
             elif child.dep_ == "prep" and child.lower_ == "of" and desc_tokens:
-                desc_tokens.extend(child.subtree)  # "King Hassan of Morocco"
+                desc_tokens.extend(child.subtree)  # "Queen Margrethe of Denmark"
         if (
             root.dep_ == "appos"
             and root.head.pos_ in ("NOUN", "PROPN")
@@ -240,7 +240,7 @@ class DocumentActors:
         heads = [head]
         if expand_conj:
             heads.extend(c for c in head.conjuncts if c.i > head.i)
-            # "Fornost and the evil awful Gondor": a coordinated name hung on the head as a modifier
+            # "Ghana and the neighbouring Togo": a coordinated name hung on the head as a modifier
             listed = [
                 c
                 for c in head.lefts
@@ -303,7 +303,7 @@ class DocumentActors:
         return [actor] if actor is not None else []
 
     def _joint_countries(self, head: Token) -> list[Actor]:
-        """ "Hungarian and Romanian officials", "the foreign ministers of Kazakhstan and Uzbekistan": one
+        """ "Dutch and Belgian officials", "the defence ministers of Chile and Peru": one
         actor per country."""
         groups = [
             [c, *c.conjuncts] for c in head.lefts if c.dep_ in ("amod", "compound", "nmod") and c.conjuncts
@@ -460,8 +460,8 @@ class DocumentActors:
         """Combine the dictionary matches inside a phrase into one identity.
 
         Precedence: a country premodifying the head ("Iraqi police", "Iraq's army") > an organisation
-        ("the WHO office in Azerbaijan" is WHO) > a country in an "of" phrase ("the president of Iran") >
-        a country in a location phrase ("opposition groups in Zimbabwe"). The sector comes from the
+        ("the UNHCR office in Chad" is UNHCR) > a country in an "of" phrase ("the president of Iran") >
+        a country in a location phrase ("opposition parties in Togo"). The sector comes from the
         role word nearest the head ("foreign minister" > "minister").
         """
         near_country: tuple[int, DictMatch] | None = None
@@ -512,8 +512,8 @@ class DocumentActors:
             ce = country_match.entry
             people = ce.via == "demonym" and head_word is not None and country_match.end - 1 == head_word.i
             if people and head_word is not None:
-                # An ethnic group is coded by where it lives: "Bosnian Serbs", "Albanians of southern Serbia";
-                # "ethnic Albanians" with no country given takes the event's place later.
+                # An ethnic group is coded by where it lives: "Kenyan Somalis", "Kurds of northern Syria";
+                # "ethnic Kurds" with no country given takes the event's place later.
                 home = [m for _, m in sorted(nears, key=lambda x: x[0]) if m is not country_match]
                 home += [x[1] for x in (far_country, loc_country) if x is not None]
                 if home:
@@ -554,7 +554,7 @@ class DocumentActors:
         if person_ident is not None and not ident.country and not ident.org:
             ident = ident.merged(person_ident)
         if not ident.country and not ident.org and self._places:
-            # "the B.C. government", "Sichuan police": a place the gazetteer resolved names the country
+            # "the Ontario government", "Hunan police": a place the gazetteer resolved names the country
             for t in tokens:
                 place = self.place_at(t)
                 if (
@@ -755,7 +755,7 @@ class DocumentActors:
     def home_country(self) -> str | None:
         """The document's home country (ISO alpha-3), for actors whose country the text does not state.
 
-        Local news names no country: "deputies", "the county commission", "a 19-year-old woman" and people
+        Local news names no country: "deputies", "the county commission", "a 40-year-old driver" and people
         named without a role are actors of the country the story is from. ``None`` when the document holds
         no evidence at all; :meth:`home` says how it was decided (``Home.reason``, ``Home.share``) and
         gives the story's own place (``Home.place``: the dateline, else its most-named local place).

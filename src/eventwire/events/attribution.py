@@ -1,4 +1,4 @@
-"""Attribution: who the text says reported an event ("..., the Foreign Ministry told News.Az").
+"""Attribution: who the text says reported an event ("..., the Interior Ministry told Reuters").
 
 An event inside the complement of a speech verb ("X said that ...") is attributed to the verb's subject; a
 trailing speech clause ("..., officials said") or "according to X" attributes the clause it is attached to.

@@ -117,7 +117,8 @@ class ContentReader:
         return None
 
     def _through_noun(self, tok: Token, depth: int) -> Content | None:
-        # "rejected a call for talks", "rejected an offer to host a summit": the inner content counts.
+        # "rejected a call for talks", "turned down an offer to host the next round": the inner content
+        # counts.
         for gov in self.lex.governor(tok.lemma_.lower(), "N"):
             if gov.cls in COMPOSING:
                 inner = self.content(tok, gov, depth + 1)

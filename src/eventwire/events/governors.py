@@ -246,7 +246,7 @@ class GovernedEvents:
         negated = any(c.dep_ == "neg" for c in clause.children)
         found = self.content.event_of(clause, depth=0)
         if found is None:
-            # "said it will send a team", "said he would not give permission": an intent or a refusal of
+            # "said it will dispatch observers", "said she would not sign it": an intent or a refusal of
             # something our lexicon cannot name
             found = Content(clause, self.lex.codes.unnamed_intent, (f"unnamed:{clause.lemma_}",))
         code = self.lex.transform(found.code, "REFUSE" if negated else "INTENT")

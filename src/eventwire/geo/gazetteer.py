@@ -325,7 +325,7 @@ def _usable_alternate(name: str) -> bool:
 
 
 def _admin_variants(name: str) -> Iterator[str]:
-    """``"Laurel County"`` -> ``"Laurel"``; ``"Sichuan Sheng"`` -> ``"Sichuan"``: the short forms news uses.
+    """``"Boone County"`` -> ``"Boone"``; ``"Sichuan Sheng"`` -> ``"Sichuan"``: the short forms news uses.
 
     Inverted names ("Dagestan, Respublika") yield their head ("Dagestan") too.
     """

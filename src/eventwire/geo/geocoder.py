@@ -29,7 +29,7 @@ class Geocoder:
     """Offline geoparser over the GeoNames gazetteer built from installed packages.
 
     >>> gc = Geocoder.load(Config())                       # doctest: +SKIP
-    >>> gc.places(nlp("Protesters marched in Ganja."))     # doctest: +SKIP
+    >>> gc.places(nlp("Protesters marched in Mombasa."))     # doctest: +SKIP
     """
 
     def __init__(self, gazetteer: Gazetteer, *, weights: Weights = DEFAULT_WEIGHTS) -> None:

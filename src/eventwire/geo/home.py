@@ -1,7 +1,7 @@
 """Where a story is from: the document's home country, its home place, and how they were decided.
 
 News rarely says which country it is written in. Local US news names no country at all ("Deputies arrested
-a 19-year-old in Pineville"); a Canadian paper writes "the province" and "Ottawa". GDELT and ICEWS infer
+a 40-year-old driver in Fairview"); a Canadian paper writes "the province" and "Ottawa". GDELT and ICEWS infer
 where a story is from, and so do we, from the evidence a reader uses, weighed in this order:
 
 - the dateline ("ALEXANDRIA, La. —", "MOSCOW (Reuters) -"): where the reporter filed from;

@@ -3,7 +3,7 @@
 Rules, in order:
 
 1. a place the trigger governs through the dependency tree, best through a locative preposition
-   ("met in Ganja", "centres in 12 districts of Azerbaijan" -> Azerbaijan, at country precision);
+   ("met in Mombasa", "clinics in nine provinces of Kenya" -> Kenya, at country precision);
 2. else another place in the trigger's sentence, the nearest first, not one that only describes a
    participant ("Russia's ambassador", "the Azerbaijani minister") nor one inside an organisation's name;
 3. else the article's dateline place ("BAKU, Jan 21 (Reuters) -");

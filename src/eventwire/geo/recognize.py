@@ -2,18 +2,18 @@
 
 Three sources, in order of trust (a later one never overrides an earlier one's span):
 
-1. the dateline ("BAKU, Jan 21 (Reuters) -", "LAUREL COUNTY, Ky. (WKYT) -");
+1. the dateline ("NAIROBI, March 4 (Reuters) -", "BOONE COUNTY, Mo. (KOMU) -");
 2. spaCy's GPE, LOC and FAC entities, split at "City, State" commas, without a leading "the";
 3. the gazetteer, for capitalised names that NER missed or mislabelled (small models often tag a town as a
    person or an organisation). A gazetteer-only match must look like a name (proper noun, capitalised, not
    at the start of a sentence unless a preposition like "in" precedes it), must not be a common word that
    happens to name a hamlet ("Police", "Mobile": see ``data/geo/not_places.tsv``), must not be part of a
-   person's name, and inside an organisation's name is taken only where news puts a place: first ("Laurel
-   County Fiscal Court") or after "of"/"in" ("University of Cincinnati", "WHO Office in Azerbaijan").
+   person's name, and inside an organisation's name is taken only where news puts a place: first ("Boone
+   County Fiscal Court") or after "of"/"in" ("University of Cincinnati", "UNHCR office in Chad").
 
 Demonyms ("Azerbaijani", "Russians") are never place mentions; they are kept as references to their
-place, which helps resolution and is returned only on request. Organisation names ("Cooperation Council
-of Turkic-Speaking States", "WHO") yield nothing, as no part of them names a place.
+place, which helps resolution and is returned only on request. Organisation names ("Gulf Cooperation
+Council", "WHO") yield nothing, as no part of them names a place.
 """
 
 from __future__ import annotations
@@ -460,7 +460,7 @@ def _near_any(entries: Iterable[Entry], anchors: list[Entry], km: float = ANCHOR
 
 
 def _parts(tk: _Tokens, start: int, end: int, text: str) -> list[tuple[int, int]]:
-    """Character spans of an entity's parts: "Laurel County, Kentucky" -> two; without "the" or "'s"."""
+    """Character spans of an entity's parts: "Boone County, Missouri" -> two; without "the" or "'s"."""
     out: list[tuple[int, int]] = []
     first: int | None = None
     for k in range(start, end):

@@ -131,7 +131,7 @@ def mention_key(text: str) -> str:
 
 
 def find_dateline(text: str, window: int = 400) -> tuple[int, int, str | None] | None:
-    """The place of a dateline ("BAKU, Jan 21 (Reuters) -", "LONDON, Ky. (WKYT) -") near the start.
+    """The place of a dateline ("NAIROBI, March 4 (Reuters) -", "BOONE COUNTY, Mo. (KOMU) -") near the start.
 
     Returns ``(start, end, qualifier)``; the place is in capitals and followed by a dash, a colon or an
     agency in brackets. Looks at the first paragraph and the sentence after a headline.
