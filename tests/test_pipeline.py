@@ -259,3 +259,74 @@ def test_a_huge_jsonl_line_is_skipped_while_reading_it(tmp_path: Path) -> None:
     items = list(read_inputs([str(p)], max_chars=100_000))
     assert isinstance(items[0], Skip) and items[0].reason == "too-large" and "--max-chars" in items[0].detail
     assert [i.id for i in items[1:]] == ["after"]  # type: ignore[union-attr]
+
+
+ORPHAN = """
+import time
+from eventwire.config import Config
+from eventwire.pipeline import Coder
+from eventwire.types import Article
+
+TEXT = "Kenyan President William Ruto met Tanzanian President Samia Suluhu Hassan in Arusha on Tuesday."
+
+def articles():
+    i = 0
+    while True:
+        i += 1
+        yield Article(id=f"a{i}", text=TEXT)
+        time.sleep(0.05)
+
+if __name__ == "__main__":
+    for a, _ in Coder(Config(n_process=2, batch_size=2)).code_articles(articles()):
+        print("coded", a.id, flush=True)
+"""
+
+
+def _descendants(pid: int) -> set[int]:
+    kids: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(d.name))
+    out, todo = set(), [pid]
+    while todo:
+        for k in kids.get(todo.pop(), []):
+            out.add(k)
+            todo.append(k)
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_workers_die_with_the_main_process_even_after_kill_9(tmp_path: Path) -> None:
+    """`run -j 2` killed with -9 used to leave its workers (about 1.2 GB) running without a parent."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "orphan.py"
+    script.write_text(ORPHAN, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("coded"), "the workers never coded anything"
+    family = _descendants(proc.pid)
+    assert len(family) >= 2
+    os.kill(proc.pid, signal.SIGKILL)  # the zombie stays unreaped until wait(): the workers must see it
+    deadline = time.monotonic() + 20
+    alive = family
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.5)
+        alive = {p for p in family if Path(f"/proc/{p}").exists() and "Z" not in _state(p)}
+    proc.wait()
+    assert not alive, f"still running after the main process was killed: {sorted(alive)}"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"

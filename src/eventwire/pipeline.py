@@ -12,11 +12,16 @@ import datetime as dt
 import io
 import json
 import multiprocessing
+import os
+import signal
 import sys
+import threading
+import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,8 +235,43 @@ def _chunks(items: Iterable[Article], n: int, chars: int) -> Iterator[list[Artic
 _WORKER: Coder | None = None
 
 
-def _init_worker(config: Config) -> None:
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, dead but not yet reaped by its parent, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:  # no /proc (not Linux): kill(pid, 0) said it exists
+        return True
+
+
+def _die_with_main(main_pid: int) -> None:
+    """End this worker when the process that started the pool ends, however that ends (``kill -9``
+    included): a watcher thread checks every second. A worker's parent is the forkserver, which outlives a
+    killed main process, so the parent's death alone says nothing; the forkserver is ended too. Workers
+    hold a model each (about 0.6 GB): orphans must not stay."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if not _alive(main_pid):
+                parent = os.getppid()
+                if parent not in (main_pid, 1):
+                    with suppress(OSError):
+                        os.kill(parent, signal.SIGTERM)  # the forkserver, orphaned too
+                os._exit(1)
+
+    threading.Thread(target=watch, name="eventwire-main-watch", daemon=True).start()
+
+
+def _init_worker(config: Config, main_pid: int) -> None:
     global _WORKER  # one Coder per worker process, built once at start (not module configuration)
+    _die_with_main(main_pid)
     _WORKER = Coder(config.replace(n_process=1))
 
 
@@ -247,7 +287,7 @@ def _parallel(
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(
-        max_workers=config.n_process, mp_context=ctx, initializer=_init_worker, initargs=(config,)
+        max_workers=config.n_process, mp_context=ctx, initializer=_init_worker, initargs=(config, os.getpid())
     ) as pool:
         pending: deque[Future[list[tuple[Article, list[Event] | Skip]]]] = deque()
         for batch in batches:
