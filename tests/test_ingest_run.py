@@ -261,3 +261,18 @@ def test_articles_without_a_url_say_where_they_were_read(tmp_path: Path) -> None
     assert (tmp_path / "a.txt").resolve().as_uri() in by_origin
     assert arts["local"].origin == (tmp_path / "b.jsonl").resolve().as_uri() + "#line=2"
     assert arts["web"].origin is None and arts["web"].url == "https://example.org/web"
+
+
+def test_a_shortened_output_file_is_noticed_on_resume(tmp_path: Path) -> None:
+    """Resuming `ingest -o` after lines were cut off the output used to go on without them (698 missing)."""
+    src = tmp_path / "pages"
+    write_pages(src, 12)
+    out, state = tmp_path / "out.jsonl", tmp_path / "state"
+    args = ["ingest", str(src), "-o", str(out), "--state-dir", str(state)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    out.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and "shorter" in err[0] and "--state-dir" in err[0]

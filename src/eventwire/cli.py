@@ -8,6 +8,7 @@ command exits non-zero.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -66,6 +67,27 @@ def _interruptible() -> Iterator[_Stop]:
             signal.signal(sig, h)
 
 
+_OS_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space and run the command again (run and ingest -o resume "
+    "where they stopped)",
+    errno.EDQUOT: "the disk quota is used up: free some space and run the command again",
+    errno.EFBIG: "the file is larger than the file size limit (ulimit -f)",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "not permitted",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENOENT: "no such file or folder",
+}
+
+
+def os_error_message(e: OSError) -> str:
+    """An operating-system error (disk full, permissions...) in one line: what, where, what to do."""
+    what = _OS_HINTS.get(e.errno or 0, e.strerror or str(e))
+    where = e.filename if e.filename is not None else None
+    return f"{where}: {what}" if where else what
+
+
 class _Group(click.Group):
     """A click group that turns library errors into one-line messages and exit status 1."""
 
@@ -75,10 +97,13 @@ class _Group(click.Group):
         except EventwireError as e:
             click.echo(f"eventwire: error: {e}", err=True)
             ctx.exit(1)
-        except BrokenPipeError:
-            # `eventwire code ... | head`: the reader left; not an error worth a traceback.
-            sys.stderr.close()
-            ctx.exit(0)
+        except OSError as e:
+            if isinstance(e, BrokenPipeError):
+                # `eventwire code ... | head`: the reader left; not an error worth a traceback.
+                sys.stderr.close()
+                ctx.exit(0)
+            click.echo(f"eventwire: error: {os_error_message(e)}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt as e:
             click.echo("eventwire: interrupted", err=True)
             ctx.exit(128 + e.signum if isinstance(e, Terminated) else 130)

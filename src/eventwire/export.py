@@ -135,13 +135,28 @@ def export(
         if not isinstance(out, (str, Path)):
             raise InputError(f"--format {fmt} writes several files: give a folder with --out")
         folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder.exists() and not folder.is_dir():
+            raise InputError(
+                f"{folder} is a file; --format {fmt} writes several files: give a folder with --out"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise InputError(f"cannot create the folder {folder}: {e.strerror}") from None
         if fmt == "gdelt":
             return export_gdelt(store, folder, where, prefix=prefix)
         return export_tables(store, folder, where, fmt=fmt)
     writer = export_plover if fmt == "plover" else export_jsonl
     if isinstance(out, (str, Path)):
-        with open(out, "w", encoding="utf-8") as fh:
+        if Path(out).is_dir():
+            raise InputError(
+                f"{out} is a folder; --format {fmt} writes one file: give a file path with --out"
+            )
+        try:
+            fh = open(out, "w", encoding="utf-8")  # noqa: SIM115 - closed by the with below
+        except OSError as e:
+            raise InputError(f"cannot write {out}: {e.strerror}") from None
+        with fh:
             res = writer(store, fh, where)
         res.files = [str(out)]
         return res

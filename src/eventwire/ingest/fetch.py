@@ -183,7 +183,8 @@ class Fetcher:
 
     def _get_once(self, url: str, headers: dict[str, str]) -> tuple[str | None, Response | None]:
         self._wait_turn((urlsplit(url).hostname or "").lower())
-        deadline = self.clock() + max(self.options.timeout * 3, 1.0)
+        budget = max(self.options.timeout * 3, 1.0)  # for the whole body: a trickling server cannot hold us
+        deadline = self.clock() + budget
         cap = self.options.max_bytes
         try:
             with self._client().stream("GET", url, headers=headers) as r:
@@ -208,7 +209,9 @@ class Fetcher:
                     if size > cap:
                         raise ResponseTooLargeError(f"{url} is over the {cap}-byte cap")
                     if self.clock() > deadline:
-                        raise FetchTimeoutError(f"{url} took longer than {deadline:.0f} s to send its body")
+                        raise FetchTimeoutError(
+                            f"{url} took longer than {budget:g} s to send its body (3 x --timeout)"
+                        )
                     chunks.append(chunk)
                 ctype, charset = parse_content_type(r.headers.get("content-type"))
                 return None, self._response(url, r, ctype, charset, b"".join(chunks))

@@ -491,6 +491,13 @@ class JsonlSink:
             return 0
         offset = state.output_offset(str(self.path))
         size = self._file.seek(0, os.SEEK_END)
+        if offset is not None and size < offset:
+            raise ConfigError(
+                f"{self.path} is shorter ({size:,} bytes) than when the last run checkpointed it "
+                f"({offset:,} bytes): {offset - size:,} bytes of articles were removed since, and the resume "
+                "state says they were written. Restore the file, or start over with an empty output and a "
+                "fresh state (delete the state folder, or pass another --state-dir)"
+            )
         if offset is None or size <= offset:
             return 0
         self._file.truncate(offset)

@@ -188,3 +188,24 @@ def first_line(e: BaseException) -> str:
     """A driver error's message, on one line."""
     text = str(e).strip()
     return text.splitlines()[0] if text else type(e).__name__
+
+
+_WRITE_HINTS = (
+    (("no space left", "disk full", "could not extend file"), "the disk is full: free some space"),
+    (("file too large",), "a file size limit was hit (ulimit -f)"),
+    (("read-only file system", "read only file system"), "the file system is read-only"),
+    (("permission denied",), "permission denied"),
+)
+
+
+def write_failed(e: BaseException) -> str:
+    """The one-line message for a write the database refused (disk full, read-only...): what happened and
+    that the run can simply be started again (a batch is one transaction: nothing half-written)."""
+    msg = first_line(e)
+    low = str(e).lower()
+    hint = next((h for keys, h in _WRITE_HINTS if any(k in low for k in keys)), None)
+    what = f"{hint} ({msg})" if hint else msg
+    return (
+        f"the database could not be written: {what}; the batch was rolled back, what was written before it "
+        "is kept, and running the same command again resumes where it stopped"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import QueryTimeoutError, StoreError, StoreLockedError
-from .backend import SQL_TIMEOUT, TIMEOUT_MESSAGE, first_line, refuse_statement
+from .backend import SQL_TIMEOUT, TIMEOUT_MESSAGE, first_line, refuse_statement, write_failed
 
 SANDBOX: dict[str, object] = {
     "enable_external_access": False,
@@ -29,6 +29,12 @@ SANDBOX: dict[str, object] = {
 """How a read-only DuckDB connection is opened: no files, extensions or other databases, and no way to
 change that (``lock_configuration``)."""
 
+_DAMAGE: tuple[type[Exception], ...] = tuple(
+    getattr(duckdb, n)
+    for n in ("IOException", "SerializationException", "InternalException")
+    if hasattr(duckdb, n)
+)
+"""What DuckDB raises on reading a damaged or truncated file."""
 _LOCK_RE = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 _temp_names = count()
 
@@ -75,7 +81,12 @@ class DuckDBBackend:
                     "one writer at a time and no readers meanwhile. Wait for it to finish, or use PostgreSQL "
                     "(--db postgresql://...) for concurrent runs"
                 ) from None
-            raise StoreError(f"cannot open {path}: {e}") from None
+            damaged = (
+                "; the file looks damaged or cut short: restore it from a backup"
+                if Path(path).exists()
+                else ""
+            )
+            raise StoreError(f"cannot open {path}: {first_line(e)}{damaged}") from None
         except duckdb.Error as e:
             raise StoreError(f"cannot open {path} as a DuckDB database: {e}") from None
 
@@ -88,18 +99,27 @@ class DuckDBBackend:
     def _deadline(self) -> Iterator[None]:
         """Interrupt the statement run in the block when it outlives the timeout (DuckDB has no
         statement timeout setting; an interrupt that comes after the statement finished is harmless)."""
-        if not self.timeout:
-            yield
-            return
-        timer = threading.Timer(self.timeout, self.con.interrupt)
-        timer.daemon = True
-        timer.start()
+        timer = None
+        if self.timeout:
+            timer = threading.Timer(self.timeout, self.con.interrupt)
+            timer.daemon = True
+            timer.start()
         try:
             yield
         except duckdb.InterruptException:
+            if timer is None:
+                raise
             raise QueryTimeoutError(TIMEOUT_MESSAGE.format(seconds=self.timeout)) from None
+        except _DAMAGE as e:  # a damaged file often opens and fails at its first read of a bad block
+            if "write" in str(e).lower() or "space" in str(e).lower():
+                raise  # a full disk: the transaction says so
+            raise StoreError(
+                f"{self.url} could not be read: {first_line(e)}; the file looks damaged or cut short: "
+                "restore it from a backup"
+            ) from None
         finally:
-            timer.cancel()
+            if timer is not None:
+                timer.cancel()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self._deadline():
@@ -138,10 +158,17 @@ class DuckDBBackend:
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield
+            self.con.execute("COMMIT")
+        except duckdb.Error as e:
+            with suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            if isinstance(e, duckdb.InterruptException):
+                raise
+            raise StoreError(write_failed(e)) from None
         except BaseException:
-            self.con.execute("ROLLBACK")
+            with suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
             raise
-        self.con.execute("COMMIT")
 
     def next_ids(self, sequence: str, n: int) -> list[int]:
         if n <= 0:

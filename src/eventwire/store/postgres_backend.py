@@ -28,6 +28,7 @@ from .backend import (
     logical_of_arrow,
     redact,
     refuse_statement,
+    write_failed,
 )
 from .schema import ddl_type
 
@@ -147,8 +148,13 @@ class PostgresBackend:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.con.transaction():
-            yield
+        try:
+            with self.con.transaction():
+                yield
+        except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable):
+            raise
+        except psycopg.DatabaseError as e:  # disk full, read-only server...: rolled back, said in one line
+            raise StoreError(write_failed(e)) from None
 
     def next_ids(self, sequence: str, n: int) -> list[int]:
         if n <= 0:

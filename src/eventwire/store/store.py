@@ -51,7 +51,7 @@ from .records import (
     utc_naive,
 )
 from .registry import open_backend
-from .schema import MIGRATIONS, Migration, arrow_schema, columns
+from .schema import MIGRATIONS, TABLES, Migration, arrow_schema, columns
 
 _MEMBER_SQL = (
     f"SELECT {', '.join('m.' + c for c in MEMBER_FIELDS)}, a.cluster_id, a.duplicate_of, a.source, a.url, "
@@ -133,8 +133,8 @@ class EventFilter:
             conds.append(f"{date_col} IS {'NOT ' if self.dated else ''}NULL")
         if self.actor:
             codes = f"('|' || coalesce({p}actor_codes, '') || '|' || coalesce({p}recipient_codes, ''))"
-            conds.append("(" + " OR ".join(f"{codes} LIKE ?" for _ in self.actor) + ")")
-            params += [f"%|{a.upper()}%" for a in self.actor]
+            conds.append("(" + " OR ".join(f"{codes} LIKE ? ESCAPE '!'" for _ in self.actor) + ")")
+            params += [f"%|{like_escape(a.upper())}%" for a in self.actor]  # "%" is a code, not "any"
         if self.country:
             marks = ", ".join("?" for _ in self.country)
             conds.append(f"({p}actor_country IN ({marks}) OR {p}recipient_country IN ({marks}))")
@@ -376,17 +376,39 @@ def _chosen(where: EventFilter) -> tuple[str, list[Any]]:
     return f"merged_id IN (SELECT merged_id FROM merged_events WHERE {cond})", params
 
 
+_CODE_COLUMNS = {"block_key", "date_source", "merge_date_source", "event", "mode", "cameo", "cameo_root",
+                 "modality", "date_flag", "slot", "kind", "role", "coder", "language", "skipped_reason",
+                 "text_sha1"}  # fmt: skip
+_CODE_SUFFIXES = ("code", "codes", "country", "sector", "class", "precision", "admin1", "org")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes for the start of a formula (OWASP, CSV injection)."""
+
+
+def is_code_column(name: str) -> bool:
+    """Whether a text column holds codes from our own tables (CAMEO, PLOVER, ISO...) rather than text from
+    the news or the user (names, sentences, URLs, titles): codes are exported as they are."""
+    return name in _CODE_COLUMNS or name.rsplit("_", 1)[-1] in _CODE_SUFFIXES
+
+
 def _export_columns(table: str, fmt: str) -> tuple[str, pa.Schema]:
-    """The select list of an exported table (CSV: lists joined with ``|``, booleans as true/false)."""
+    """The select list of an exported table. CSV: lists joined with ``|``, booleans as true/false, and text
+    from the news that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+``, ``-``, ``@``, tab,
+    CR first) prefixed with an apostrophe, as OWASP advises against CSV injection; codes stay as they are."""
     schema = arrow_schema(table)
     if table == "articles":
         schema = schema.remove(schema.get_field_index("text"))
+    starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_START)
     cols = []
     for f in schema:
         if fmt == "csv" and pa.types.is_list(f.type):
             cols.append(f"array_to_string({f.name}, '|') AS {f.name}")
         elif fmt == "csv" and pa.types.is_boolean(f.type):
             cols.append(f"CASE WHEN {f.name} THEN 'true' WHEN NOT {f.name} THEN 'false' END AS {f.name}")
+        elif fmt == "csv" and pa.types.is_string(f.type) and not is_code_column(f.name):
+            cols.append(
+                f"CASE WHEN substr({f.name}, 1, 1) IN ({starts}) THEN chr(39) || {f.name} "
+                f"ELSE {f.name} END AS {f.name}"
+            )
         else:
             cols.append(f.name)
     return ", ".join(cols), schema
@@ -1267,6 +1289,12 @@ def open_store(
             if read_only:
                 raise StoreError(f"{redact(str(url))} needs `eventwire db upgrade` before it can be read")
             apply_migrations(backend, migrations)
+        missing = [t for t in TABLES if not backend.table_columns(t)]
+        if missing:
+            raise StoreError(
+                f"{redact(str(url))} lacks the table(s) {', '.join(missing)} that eventwire keeps its data "
+                "in: the database was damaged or changed by hand; restore it from a backup"
+            )
         return Store(backend, rule=rule, keep_text=keep_text, sql_timeout=sql_timeout, sql_role=sql_role)
     except BaseException:
         backend.close()
