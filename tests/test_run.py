@@ -145,3 +145,22 @@ def test_a_run_writes_before_its_batch_holds_too_much_text(tmp_path: Path) -> No
     with open_store(tmp_path / "c.duckdb") as store:
         stats = run_pipeline(arts, store, StubCoder(), batch_articles=200, batch_chars=6000)
     assert stats.batches == 3 and stats.coded == 6
+
+
+def test_code_duplicates_codes_and_stores_the_copies(coder: object) -> None:
+    """--code-duplicates: a copy flagged by ingest is coded (and stored as coded, with its duplicate_of),
+    not skipped for its flag."""
+    from eventwire.run import run_pipeline
+    from eventwire.types import Article
+
+    text = "Kazakh Foreign Minister Murat Nurtleu on Thursday met his Uzbek counterpart in Astana."
+    items = [
+        Article(id="a", text=text, cluster_id="c1"),
+        Article(id="b", text=text, duplicate_of="a", cluster_id="c1", skipped_reason="duplicate"),
+    ]
+    with open_store(":memory:") as s:
+        stats = run_pipeline(items, s, coder, code_duplicates=True)  # type: ignore[arg-type]
+        assert (stats.coded, stats.skipped, stats.duplicates) == (2, {}, 0)
+        (b,) = s.get_articles(["b"])
+        assert b.duplicate_of == "a" and b.skipped_reason is None
+        assert s.count(level="mentions") == 2 and s.count() == 1

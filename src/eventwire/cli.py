@@ -915,6 +915,31 @@ def _parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     default=None,
     help="Keep ingest's dedup index and resume state here (SQLite); default: in memory for this run.",
 )
+@click.option(
+    "--cluster",
+    default=None,
+    envvar="EVENTWIRE_CLUSTER",
+    metavar="tcp://HOST:PORT|local:N",
+    help="Read and code on a Dask cluster (a scheduler's address, or local:N worker processes); the "
+    "driver loads and merges (env EVENTWIRE_CLUSTER; docs/scale.md).",
+)
+@click.option(
+    "--staging",
+    default=None,
+    envvar="EVENTWIRE_STAGING",
+    help="With --cluster: the folder (path or fsspec URL every worker reaches) for job manifests and "
+    "Parquet shards (default .eventwire-staging; env EVENTWIRE_STAGING).",
+)
+@click.option(
+    "--partition-size",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="With --cluster: documents per task (files, JSON lines, WARC records, URLs).",
+)
+@click.option(
+    "--remove-staging", is_flag=True, help="With --cluster: delete the job's shards once it is done."
+)
 @_reader_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every skip on stderr as it happens.")
@@ -926,6 +951,10 @@ def run_cmd(
     recode: bool,
     code_duplicates: bool,
     state_dir: Path | None,
+    cluster: str | None,
+    staging: str | None,
+    partition_size: int,
+    remove_staging: bool,
     as_json: bool,
     verbose: bool,
     **kw: Any,
@@ -933,7 +962,8 @@ def run_cmd(
     """Ingest, code, store and merge SOURCES in one streaming pass (files, folders, URLs, feeds, '-').
 
     Stored articles are not coded again (unless --recode), so an interrupted run resumes where it stopped.
-    See docs/store.md.
+    With --cluster, Dask workers read and code, and this process loads and merges: the same content as a
+    run without it. See docs/store.md and docs/scale.md.
     """
     from rich.console import Console
 
@@ -947,6 +977,16 @@ def run_cmd(
     options = _ingest_options(kw, state_dir=state_dir)
     config = build_config(**kw)
     console = Console(stderr=True)
+    cluster_options = None
+    if cluster:
+        from .cluster import DEFAULT_STAGING, ClusterOptions
+
+        cluster_options = ClusterOptions(
+            cluster,
+            staging=staging or DEFAULT_STAGING,
+            partition_size=partition_size,
+            remove_staging=remove_staging,
+        )
 
     def on_skip(s: Skip) -> None:
         if verbose:
@@ -969,6 +1009,7 @@ def run_cmd(
             on_skip=on_skip,
             on_warning=on_warning,
             interrupted=stop,
+            cluster=cluster_options,
         )
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False))

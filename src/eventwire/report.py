@@ -157,6 +157,15 @@ def print_run_summary(s: RunStats, db: str, console: Any) -> None:
         markup=False,
         highlight=False,
     )
+    if s.cluster is not None:
+        c = s.cluster
+        console.print(
+            f"cluster job {c['job']} ({c['staging']}): {c['partitions']} partitions, {c['computed']} coded "
+            f"on workers, {c['resumed']} loaded from shards an earlier attempt wrote, {c['lost']} lost with "
+            f"their workers; {c['coded_on_driver']} articles coded on the driver",
+            markup=False,
+            highlight=False,
+        )
     for title, counts in (("warnings (articles kept)", s.warnings), ("skipped", s.skipped)):
         if not counts:
             continue

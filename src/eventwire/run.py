@@ -11,11 +11,12 @@ resumes without duplicates.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .config import Config
 from .ingest import IngestOptions, ingest
@@ -23,6 +24,9 @@ from .ingest.pubdate import date_warning
 from .store import Store
 from .store.records import id_problem, printable, text_sha1
 from .types import Article, Event, Skip
+
+if TYPE_CHECKING:
+    from .cluster import ClusterOptions
 
 DUPLICATE = "duplicate"
 REPEATED_ID = (
@@ -60,6 +64,7 @@ class RunStats:
     run_id: int | None = None
     merged_total: int = 0
     mentions_total: int = 0
+    cluster: dict[str, Any] | None = None
 
     def skip(self, s: Skip) -> None:
         self.skipped[s.reason] += 1
@@ -81,6 +86,7 @@ class RunStats:
             "warnings": dict(sorted(self.warnings.items())),
             "batches": self.batches,
             "seconds": round(self.elapsed, 2),
+            **({"cluster": self.cluster} if self.cluster is not None else {}),
         }
 
 
@@ -98,6 +104,7 @@ def run_pipeline(
     on_warning: Callable[[Skip], None] | None = None,
     sources: Sequence[str] = (),
     interrupted: Callable[[], bool] | None = None,
+    stored_at: dt.datetime | None = None,
 ) -> RunStats:
     """Code and store a stream of articles (and :class:`Skip` records, counted by reason).
 
@@ -110,7 +117,9 @@ def run_pipeline(
     stored article), an id no backend can store an ``invalid-id`` skip. Articles kept with a warning (a
     publication date that could not be read) are counted in ``warnings`` and passed to ``on_warning``. The
     run is recorded ``done``, ``interrupted`` (by ``KeyboardInterrupt``, or any error once
-    ``interrupted()`` says a stopping signal came) or ``failed``.
+    ``interrupted()`` says a stopping signal came) or ``failed``. ``stored_at`` stamps every write of the
+    run with one time (naive UTC) instead of the time of each batch (a cluster job stamps its job's start,
+    so a resumed job stores what the unbroken one would).
     """
     stats = RunStats()
     t0 = time.perf_counter()
@@ -133,7 +142,7 @@ def run_pipeline(
         batch = done + uncoded
         if not batch:
             return
-        res = store.write(batch, run_id=run_id)
+        res = store.write(batch, run_id=run_id, at=stored_at)
         pending.difference_update(a.id for a, _ in batch)
         for s in res.skipped:
             skip(s)
@@ -190,7 +199,8 @@ def run_pipeline(
                     stats.skipped[a.skipped_reason] += 1
                 uncoded.append((a, ()))
                 continue
-            yield a
+            # a duplicate coded on request is stored as coded (its flag said "not to be coded")
+            yield replace(a, skipped_reason=None) if a.skipped_reason else a
 
     status = "failed"
     try:
@@ -232,10 +242,29 @@ def run_sources(
     *,
     ingest_options: IngestOptions | None = None,
     coder: ArticleCoder | None = None,
+    cluster: ClusterOptions | None = None,
     **kw: Any,
 ) -> RunStats:
     """:func:`run_pipeline` over :func:`eventwire.ingest.ingest` of ``sources``, coded with ``config``
-    (by a :class:`eventwire.pipeline.Coder` built from it unless ``coder`` is given)."""
+    (by a :class:`eventwire.pipeline.Coder` built from it unless ``coder`` is given).
+
+    With ``cluster``, the sources are read and coded on Dask workers and loaded here, in input order, by
+    the same :func:`run_pipeline` (:class:`eventwire.cluster.ClusterJob`; see ``docs/scale.md``)."""
+    if cluster is not None:
+        from .cluster import ClusterJob
+
+        with ClusterJob(
+            sources,
+            config,
+            cluster,
+            ingest_options=ingest_options,
+            code_duplicates=bool(kw.get("code_duplicates")),
+        ) as job:
+            kw.setdefault("stored_at", job.stamp)
+            stats = run_pipeline(job.items(), store, job.coder, sources=sources, **kw)
+            job.finish()
+            stats.cluster = job.summary()
+        return stats
     if coder is None:
         from .pipeline import Coder  # loads spaCy: only when a run starts, never at import
 

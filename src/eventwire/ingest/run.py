@@ -10,6 +10,7 @@ every article exactly once.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -18,13 +19,13 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import ConfigError, FetchError
 from ..types import Article, Skip
-from .dedup import DedupIndex, Deduplicator, content_hash
+from .dedup import DedupIndex, Deduplicator, Fingerprint, content_hash
 from .document import Document
 from .extract import Boilerplate, decode, extract_html, looks_binary, split_title
 from .feeds import iter_feed, looks_like_feed
@@ -73,6 +74,29 @@ def file_origin(path: Path, part: str = "") -> str:
 def text_id(digest: str, source: str | None) -> str:
     """The id of an article without a URL: a hash of its outlet and its normalised-text hash."""
     return "sha1:" + hashlib.sha1(f"{source or ''}\n{digest}".encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A document read and extracted, before deduplication: the fields of its article, the fingerprint
+    dedup compares, and the URL it was fetched from. :meth:`Ingestor.place` turns it into the article
+    (or nothing, for an id already ingested with the same text). A cluster task extracts drafts on a
+    worker; the driver places them, in input order, against one index (:mod:`eventwire.cluster`)."""
+
+    where: str
+    id: str
+    text: str
+    date: dt.date | None = None
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    author: str | None = None
+    language: str | None = None
+    date_raw: str | None = None
+    fetched_at: dt.datetime | None = None
+    origin: str | None = None
+    requested_url: str | None = None
+    fingerprint: Fingerprint | None = None
 
 
 class Ingestor:
@@ -168,6 +192,27 @@ class Ingestor:
         self.checkpoint()
         self.summary.finished = time.monotonic()
 
+    def drafts(self, units: Iterable[Unit | Skip]) -> Iterator[Draft | Skip]:
+        """Drafts and skips of ``units`` (whole files, parts of files, URLs), in order, not placed in the
+        dedup index and without resume bookkeeping: what a cluster task reads (see :meth:`place`)."""
+        for unit in units:
+            if isinstance(unit, Skip):
+                self.summary.skip(unit.where, unit.reason)
+                yield unit
+                continue
+            self.summary.sources += 1
+            docs = self._read_url(unit) if unit.url else read_unit(unit, self.options)
+            for doc in docs:
+                self.summary.documents += 1
+                if isinstance(doc, Skip):
+                    self.summary.skip(doc.where, doc.reason)
+                    yield doc
+                    continue
+                if unit.path is not None and doc.origin is None:
+                    doc = replace(doc, origin=file_origin(unit.path, doc.where[len(unit.where) :]))
+                yield from self._drafts(doc)
+        self.summary.finished = time.monotonic()
+
     def _run_unit(self, unit: Unit) -> Iterator[Item]:
         key = unit.key
         done, finished = self.state.progress(key) if key else (0, False)
@@ -258,6 +303,17 @@ class Ingestor:
 
     # ------------------------------------------------------------------------------------ processing
     def _process(self, doc: Document) -> Iterator[Item]:
+        for draft in self._drafts(doc):
+            if isinstance(draft, Skip):
+                yield draft
+                continue
+            article = self.place(draft)
+            if article is not None:
+                yield article
+
+    def _drafts(self, doc: Document) -> Iterator[Draft | Skip]:
+        """The draft of a document (a feed entry's linked page fetched first), or the skip that says why
+        there is none."""
         if doc.kind == "link":
             if doc.url is None or self._seen_url(doc.url):
                 self.summary.unchanged += 1
@@ -273,14 +329,13 @@ class Ingestor:
                 yield page
                 return
             doc = page
-        item = self._article(doc)
+        item = self.extract(doc)
         if isinstance(item, Skip):
             self.summary.skip(item.where, item.reason)
-            yield item
-        elif item is not None:
-            yield item
+        yield item
 
-    def _article(self, doc: Document) -> Article | Skip | None:
+    def extract(self, doc: Document) -> Draft | Skip:
+        """Extract a document: its text, title, date, language, id and fingerprint (no dedup verdict)."""
         title, author, date, url = doc.title, doc.author, doc.date, doc.url
         if doc.kind == "html":
             data = doc.content
@@ -323,25 +378,9 @@ class Ingestor:
                 self.summary.warn(doc.where, BAD_DATE, date_raw)
             date = parsed or date or self.options.date
         fp = self.dedup.fingerprint(text) if self.dedup is not None else None
-        article_id = doc.id or url or text_id(fp.content_hash if fp else content_hash(text), source)
-        cluster_id = duplicate_of = None
-        status = "new"
-        if self.dedup is not None and fp is not None:
-            verdict = self.dedup.assign(article_id, fp, url=url, source=source, date=date)
-            status, cluster_id, duplicate_of = verdict.status, verdict.cluster_id, verdict.duplicate_of
-        if doc.requested_url:
-            self.state.add_url(normalize_url(doc.requested_url), article_id)
-        if status == "unchanged":
-            self.summary.unchanged += 1
-            return None
-        flag = None
-        if duplicate_of is not None:
-            flag = DUPLICATE
-        elif language and self.options.languages and language not in self.options.languages:
-            flag = LANGUAGE
-        self._count(status, flag, language)
-        return Article(
-            id=article_id,
+        return Draft(
+            where=doc.where,
+            id=doc.id or url or text_id(fp.content_hash if fp else content_hash(text), source),
             text=text,
             date=date,
             url=url,
@@ -349,12 +388,51 @@ class Ingestor:
             title=title,
             author=author,
             language=language,
+            date_raw=date_raw,
+            fetched_at=doc.fetched_at,
+            origin=None if url else doc.origin,
+            requested_url=doc.requested_url,
+            fingerprint=fp,
+        )
+
+    def place(self, draft: Draft) -> Article | None:
+        """The article of a draft, placed in the dedup index (new cluster, or a copy of an earlier
+        article); ``None`` when its id was ingested before with the same text. Counted in the summary."""
+        cluster_id = duplicate_of = None
+        status = "new"
+        fp = draft.fingerprint
+        if self.dedup is not None:
+            if fp is None:
+                fp = self.dedup.fingerprint(draft.text)
+            verdict = self.dedup.assign(draft.id, fp, url=draft.url, source=draft.source, date=draft.date)
+            status, cluster_id, duplicate_of = verdict.status, verdict.cluster_id, verdict.duplicate_of
+        if draft.requested_url:
+            self.state.add_url(normalize_url(draft.requested_url), draft.id)
+        if status == "unchanged":
+            self.summary.unchanged += 1
+            return None
+        language = draft.language
+        flag = None
+        if duplicate_of is not None:
+            flag = DUPLICATE
+        elif language and self.options.languages and language not in self.options.languages:
+            flag = LANGUAGE
+        self._count(status, flag, language)
+        return Article(
+            id=draft.id,
+            text=draft.text,
+            date=draft.date,
+            url=draft.url,
+            source=draft.source,
+            title=draft.title,
+            author=draft.author,
+            language=language,
             duplicate_of=duplicate_of,
             cluster_id=cluster_id,
             skipped_reason=flag,
-            fetched_at=doc.fetched_at,
-            date_raw=date_raw,
-            origin=None if url else doc.origin,
+            fetched_at=draft.fetched_at,
+            date_raw=draft.date_raw,
+            origin=draft.origin,
         )
 
     def _count(self, status: str, flag: str | None, language: str | None) -> None:

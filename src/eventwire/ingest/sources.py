@@ -93,7 +93,15 @@ DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One thing to read: a file, stdin, or a URL. ``key`` identifies it across runs (for resuming)."""
+    """One thing to read: a file, stdin, or a URL. ``key`` identifies it across runs (for resuming).
+
+    A unit can be a part of a file (what a cluster task reads, :mod:`eventwire.cluster`): ``lines`` (first,
+    last) numbers the JSONL lines to read, ``offset`` is the byte where the first of them starts
+    (uncompressed files; 0 reads from the start and skips lines), ``last`` ``None`` reads to the end; for
+    a WARC file, ``offset``/``stop``
+    bound the bytes whose records to read (record boundaries). Skips name records as a whole-file read
+    would (``file.jsonl:17``, ``crawl.warc.gz@10422``).
+    """
 
     where: str
     path: Path | None = None
@@ -101,6 +109,14 @@ class Unit:
     stdin: bool = False
     key: str | None = None
     fmt: str = "auto"
+    offset: int = 0
+    stop: int | None = None
+    lines: tuple[int, int | None] | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Whether this unit is a part of its file."""
+        return self.lines is not None or self.offset > 0 or self.stop is not None
 
 
 def _file_unit(path: Path, fmt: str, *, walked: bool = False) -> Unit | Skip:
@@ -225,6 +241,10 @@ def read_unit(unit: Unit, options: IngestOptions, skip_first: int = 0) -> Iterat
     except OSError as e:
         yield Skip(unit.where, UNREADABLE, str(e))
         return
+    if unit.partial:
+        with raw:
+            yield from _read_part(raw, unit, options)
+        return
     with raw:
         try:
             size = os.fstat(raw.fileno()).st_size
@@ -297,6 +317,68 @@ def _single(data: bytes, where: str, kind: str, options: IngestOptions) -> Docum
         date=options.date,
         guess_title=True,
     )
+
+
+class Window(io.RawIOBase):
+    """Bytes ``start``..``stop`` of a seekable file, with the file's own offsets (``tell``, ``seek``): a WARC
+    reader in a window names records at the offsets a whole-file read gives, and sees the window's end as
+    the end of the file."""
+
+    def __init__(self, raw: IO[bytes], start: int, stop: int | None) -> None:
+        super().__init__()
+        self._raw = raw
+        self._start = start
+        self._stop = stop if stop is not None else raw.seek(0, os.SEEK_END)
+        self._pos = start
+        raw.seek(start)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, pos: int, whence: int = os.SEEK_SET) -> int:
+        if whence == os.SEEK_CUR:
+            pos += self._pos
+        elif whence == os.SEEK_END:
+            pos += self._stop
+        self._pos = min(max(pos, self._start), self._stop)
+        self._raw.seek(self._pos)
+        return self._pos
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        n = min(len(buffer), self._stop - self._pos)
+        if n <= 0:
+            return 0
+        data = self._raw.read(n)
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+
+def _read_part(raw: IO[bytes], unit: Unit, options: IngestOptions) -> Iterator[Document | Skip]:
+    """The documents of a part of a file: a range of JSONL lines or of WARC records."""
+    where = unit.where
+    try:
+        if unit.fmt == "warc":
+            window = io.BufferedReader(Window(raw, unit.offset, unit.stop))
+            yield from iter_warc(window, where, options, seekable=True)
+            return
+        raw.seek(unit.offset)
+        head, stream = sniffable(raw, 16)
+        kind = _compression(head)
+        start = 1
+        if kind is not None:
+            stream = _decompressor(kind, stream)
+        elif unit.lines is not None and unit.offset:
+            start = unit.lines[0]  # seeked to the first line's byte
+        yield from _read_jsonl(stream, where, options, unit.lines, start)
+    except DECOMPRESS_ERRORS as e:
+        yield Skip(where, CORRUPT, f"{type(e).__name__}: {e}")
 
 
 # ------------------------------------------------------------------------------------------- records
@@ -372,11 +454,22 @@ def _as_text(value: Any, sep: str = "\n\n") -> str | None:
     return value or None
 
 
-def _read_jsonl(stream: IO[bytes], where: str, options: IngestOptions) -> Iterator[Document | Skip]:
+def _read_jsonl(
+    stream: IO[bytes],
+    where: str,
+    options: IngestOptions,
+    lines: tuple[int, int | None] | None = None,
+    start: int = 1,
+) -> Iterator[Document | Skip]:
+    """Documents of JSON lines; ``lines`` (first, last; last ``None``: to the end): only those (the
+    stream's first line is number ``start``; lines before ``first`` are read past, not parsed)."""
     fields = FieldMap(options)
     cap = options.max_bytes
-    n = 0
+    first, last = lines if lines is not None else (1, None)
+    n = start - 1
     while True:
+        if last is not None and n >= last:
+            return
         line = stream.readline(cap + 1)
         if not line:
             return
@@ -385,7 +478,10 @@ def _read_jsonl(stream: IO[bytes], where: str, options: IngestOptions) -> Iterat
         if len(line) > cap and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):
                 line = stream.readline(1 << 20)
-            yield Skip(here, TOO_LARGE, f"line over {cap} bytes")
+            if n >= first:
+                yield Skip(here, TOO_LARGE, f"line over {cap} bytes")
+            continue
+        if n < first:
             continue
         if not line.strip():
             continue

@@ -515,6 +515,7 @@ class Store(Browse):
         *,
         run_id: int | None = None,
         merge: bool = True,
+        at: dt.datetime | None = None,
     ) -> WriteResult:
         """Store coded articles in one transaction, replacing what was stored for the same article ids.
 
@@ -523,10 +524,11 @@ class Store(Browse):
         kept: ``duplicate-id``), events whose ``doc_id`` is not their article's id, whose ``event_id``
         repeats one in the batch or cannot be stored. Other text is made storable (NUL and unpaired
         surrogates become U+FFFD). With ``merge`` (the default) the new mentions are merged at once;
-        otherwise they wait for :meth:`merge_pending`.
+        otherwise they wait for :meth:`merge_pending`. ``at`` (naive UTC) is the time stamped on what the
+        write stores and updates (``stored_at``, ``updated_at``); default: now.
         """
         res = WriteResult()
-        now = utcnow()
+        now = at if at is not None else utcnow()
         batch: dict[str, tuple[Article, Sequence[Event]]] = {}
         for art, evs in items:
             problem = id_problem(art.id)
