@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..knowledge import load_org_name_sectors, load_words
 from ..types import Actor, Place
+from .credits import credit_spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -88,6 +89,17 @@ def actor_code(country: str | None, org: str | None, sector: str | None) -> str 
     return code
 
 
+def _looks_like_name(name: str | None) -> bool:
+    """Whether a PERSON entity reads as a person's name ("Chiquita Henry", "O'Neil"), not "COVID-19"."""
+    if not name:
+        return False
+    words = name.replace("’", "'").split()
+    return all(
+        w[0].isupper() and all(ch.isalpha() or ch in ".'-" for ch in w) and not (len(w) > 3 and w.isupper())
+        for w in words
+    )
+
+
 def _norm_name(text: str) -> str:
     t = text.strip().lower()
     for suffix in ("'s", "’s", "'"):
@@ -114,15 +126,22 @@ class DocumentActors:
         self.pub_date = pub_date
         self.people = people
         self.words = load_words()
-        self.match_at: dict[int, DictMatch] = {}
-        for m in matches:
-            for i in range(m.start, m.end):
-                self.match_at[i] = m
         # Resolved place mentions (geo stage) by start offset: where an event happened names a country.
         self._all_places = tuple(places)
         self._places = sorted((p for p in places if p.country), key=lambda p: p.start)
         self._place_starts = [p.start for p in self._places]
+        self._places_home: str | None = None
+        self.match_at: dict[int, DictMatch] = {}
+        credits = credit_spans(self.text)
+        for m in matches:
+            if any(c0 <= m.start_char < c1 for c0, c1 in credits):
+                continue  # "Photo: AP Walker", "BY CHAD KLIMACK": a credit names no actor
+            m = self._placed_match(m)
+            for i in range(m.start, m.end):
+                self.match_at[i] = m
         self._home: Home | None = None
+        # Police, sheriffs or troopers act in this document (decides "deputies", "officers").
+        self.police_context = any(m.entry.sector == "COP" for m in matches)
         self.persons: dict[str, Identity] = {}
         self.parties: list[Actor] = []
         # (char offset, identity, is_person, is_plural) of every mention, in text order, for pronouns.
@@ -133,12 +152,69 @@ class DocumentActors:
 
     # -- building the document memory ---------------------------------------------------------------
 
+    def _placed_match(self, m: DictMatch) -> DictMatch:
+        """A country's capital or name that the geo stage read as a town or state elsewhere, in context.
+
+        The dictionary knows one Athens and one Georgia; the geo stage weighs every place of the name
+        against the article's other places. Its reading replaces the dictionary's when the article is
+        from the country of that reading (the home country its places give) and, for a country's name
+        ("Georgia"), when it is a state or province the article names other places of ("Atlanta",
+        "Savannah"): a country's name is the country unless the story is local to a state of that name.
+        The place then codes as its country, as a country's name does. Entries of a user's own files are
+        taken as written.
+        """
+        e = m.entry
+        if (
+            e.kind != "country"
+            or e.via in ("adjective", "demonym")
+            or not self._places
+            or not e.source.startswith("countries.tsv:")
+        ):
+            return m
+        i = bisect_right(self._place_starts, m.start_char) - 1
+        if i < 0:
+            return m
+        p = self._places[i]
+        if not (p.start <= m.start_char < p.end) or p.precision not in ("city", "admin1", "admin2"):
+            return m
+        if not p.country or p.country == e.country or p.country != self._place_home():
+            return m
+        if e.via != "capital":
+            same_area = any(
+                q.admin1 == p.admin1 and q.country == p.country and (q.name or q.text) != (p.name or p.text)
+                for q in self._places
+            )
+            if p.precision != "admin1" or not same_area:
+                return m
+        entry = replace(
+            e,
+            name=p.name or e.name,
+            country=p.country,
+            sector=None,
+            org=None,
+            code=None,
+            via="place",
+            source=f"geo:{p.geonameid}" if p.geonameid else "geo",
+        )
+        return replace(m, entry=entry)
+
+    def _place_home(self) -> str | None:
+        """The home country the article's places alone give (before any actor is coded)."""
+        if self._places_home is None:
+            from ..geo.home import document_home
+
+            self._places_home = document_home(self.text, self._all_places).country or ""
+        return self._places_home or None
+
     def _learn_people(self) -> None:
         for ent in self.doc.ents:
             if ent.label_ != "PERSON":
                 continue
             if all(t.i in self.match_at and self.match_at[t.i].entry.kind != "sector" for t in ent):
                 continue  # NER calls "Chad" or "Bosnian Serbs" a person; the dictionary knows better
+            place = self.place_at(ent[0])
+            if place is not None and place.geonameid is not None and place.end >= ent.end_char:
+                continue  # "the Cairns district": the geo stage read the name as a place
             for t in ent:
                 self._person_ents[t.i] = ent
             ident = self._describe_person(ent)
@@ -163,6 +239,10 @@ class DocumentActors:
         key = _norm_name(name)
         known = self.persons.get(key) or (self.persons.get(key.split()[-1]) if key else None)
         desc_tokens: list[Token] = []
+        # Titles the NER took into the name: "Officer Ron Black", "Detective Sgt. Ann Lee".
+        desc_tokens.extend(
+            t for t in ent if t.i in self.match_at and self.match_at[t.i].entry.kind == "sector"
+        )
         # Left modifiers of the name: "Chilean Interior Minister Ana Fuentes".
         for child in root.lefts:
             if child.i < ent.start and child.dep_ in NP_LEFT:
@@ -352,6 +432,12 @@ class DocumentActors:
             or lower in self.words.person_pronouns | self.words.thing_pronouns | self.words.plural_pronouns
         ):
             return self._pronoun(head)
+        if lower == "old" and any(c.lemma_.lower() in self.words.age_units for c in head.children):
+            # "police arrested a 19-year-old": a person named by age is a private person
+            tokens = list(self.doc[head.left_edge.i : head.i + 1])
+            return self._actor(
+                tokens, Identity(sector="CVL", role="person", kind="sector", coder="actor:age")
+            )
         span_tokens = self._np_tokens(head)
         listed = self.match_at.get(head.i)
         if head.i in self._person_ents and (listed is None or listed.entry.kind == "sector"):
@@ -361,18 +447,20 @@ class DocumentActors:
             if extra:
                 local = self._code_tokens(extra, head_word=None)
                 if local.codable:
-                    ident = local.merged(ident)
-            return self._actor(
-                span_tokens,
-                replace(ident, name=ident.name or ent.text),
-                resolved=None if ident.coder in (None, "actor:title") else ident.coder,
-            )
+                    # "Officer Ron Black": the words around the name describe the person it names
+                    ident = replace(local.merged(ident), name=ident.name or ent.text, kind="person")
+            ident = replace(ident, name=ident.name or ent.text)
+            resolved = None if ident.coder in (None, "actor:title") else ident.coder
+            ident, home = self._at_home(ident)
+            return self._actor(span_tokens, ident, resolved=resolved or home)
         if head.pos_ == "PROPN" and head.i not in self._person_ents:
             # A surname the NER missed this time ("Recean later said"): the document's memory knows it.
             name = " ".join(t.text for t in span_tokens if t.pos_ == "PROPN" and t.i <= head.i)
             known = self.persons.get(_norm_name(name)) or self.persons.get(head.lower_)
-            if known is not None and known.codable:
-                return self._actor(span_tokens, known, resolved=f"name:{known.name}")
+            if known is not None and head.i not in self.match_at:
+                known, home = self._at_home(known)
+                if known.codable:
+                    return self._actor(span_tokens, known, resolved=f"name:{known.name}")
         if not self._actor_head(head):
             return None
         ident = self._code_tokens(span_tokens, head_word=head)
@@ -471,6 +559,7 @@ class DocumentActors:
         to_org: DictMatch | None = None
         org: DictMatch | None = None
         sector: DictMatch | None = None
+        with_sector: DictMatch | None = None
         person_ident: Identity | None = None
         seen: set[int] = set()
         head_i = head_word.i if head_word is not None else (tokens[-1].i if tokens else -1)
@@ -487,6 +576,10 @@ class DocumentActors:
             if e.kind == "sector":
                 if sector is None or abs(m.end - 1 - head_i) < abs(sector.end - 1 - head_i):
                     sector = m
+                if e.sector and (
+                    with_sector is None or abs(m.end - 1 - head_i) < abs(with_sector.end - 1 - head_i)
+                ):
+                    with_sector = m
                 continue
             if e.kind == "country":
                 dist = abs(m.end - 1 - head_i)
@@ -567,9 +660,13 @@ class DocumentActors:
                     break
         if sector is not None:
             se = sector.entry
-            ident = replace(
-                ident, sector=se.sector or ident.sector, role=se.role or se.name, kind=ident.kind or "sector"
-            )
+            role = se.role or se.name
+            sec = se.sector
+            if sec is None and with_sector is not None:
+                sec = with_sector.entry.sector  # "members of the security forces", "head of the police"
+            if role in self.words.police_roles and not ident.org and self.police_context:
+                sec = "COP"  # "deputies", "officers", "investigators" in a story about police
+            ident = replace(ident, sector=sec or ident.sector, role=role, kind=ident.kind or "sector")
             coder_bits.append(se.source)
             if ident.name is None:
                 ident = replace(ident, name=se.name)
@@ -600,9 +697,40 @@ class DocumentActors:
 
     # -- resolution of references -----------------------------------------------------------------
 
+    def _at_home(self, ident: Identity) -> tuple[Identity, str | None]:
+        """A person the text gives no country: one of the story's home country (:meth:`home_country`).
+
+        People named in the news without a country are, as a reader takes them, people of the place the
+        story is from: "Chiquita Henry, 19, of Alexandria", "Mayor Ryan Bingham". Their sector is what
+        the words around the name say (a mayor GOV, a suspect CRM, a pastor REL), else a private person
+        (CVL). Returns the identity and how its country was found (``home:<evidence>``), or the identity
+        unchanged when it has a country or an organisation already, or the document no home.
+        """
+        if ident.kind != "person" or ident.country or ident.org or not _looks_like_name(ident.name):
+            return ident, None
+        home = self.home()
+        if home.country is None:
+            return ident, None
+        filled = replace(ident, country=home.country, sector=ident.sector or "CVL")
+        return filled, f"home:{home.reason.split(';')[0]}"
+
     def _pronoun(self, tok: Token) -> Actor | None:
+        """The actor a pronoun refers to.
+
+        "he"/"she": the nearest person. "it"/"they": the nearest organisation, country or group named in
+        this sentence or the one before (a country named paragraphs earlier is not what "it" means);
+        an expletive "it" ("it was clear that") refers to nothing. A relative pronoun ("the council,
+        which voted") is its antecedent; demonstratives and indefinites ("this", "those", "anyone")
+        refer to no actor.
+        """
         lower = tok.lower_
         if lower in self.words.first_person:
+            return None
+        if lower in self.words.relative_pronouns:
+            return self._antecedent(tok)
+        if lower not in self.words.person_pronouns | self.words.thing_pronouns | self.words.plural_pronouns:
+            return None
+        if lower == "it" and self._expletive(tok):
             return None
         want = (
             "person"
@@ -611,6 +739,11 @@ class DocumentActors:
             if lower in self.words.plural_pronouns
             else "thing"
         )
+        horizon = 0
+        if want != "person":
+            # this sentence and the one before it
+            first = tok.sent.start
+            horizon = self.doc[first - 1].sent.start_char if first > 0 else 0
         if want == "plural":
             subject = self._recent_subject(tok)
             if subject is not None:
@@ -626,16 +759,72 @@ class DocumentActors:
             off, ident, kind = self._timeline[j]
             if off >= tok.idx:
                 continue
+            if off < horizon:
+                break
             if want == "person" and kind != "person":
                 continue
             if want == "thing" and kind == "person":
                 continue
             if want == "plural" and kind == "person":
                 continue
+            if want == "person":
+                # "he", "she": the nearest person, whether or not the text gave them a country or a role
+                ident, _home = self._at_home(ident)
             if not ident.codable:
                 continue
             return ident.actor(tok.text, tok.idx, tok.idx + len(tok.text), resolved=f"pronoun:{ident.name}")
         return None
+
+    def _antecedent(self, tok: Token) -> Actor | None:
+        """ "the council, which voted", "officers who arrived": the noun the relative clause modifies."""
+        clause = tok.head
+        for _ in range(3):
+            if clause.dep_ == "relcl":
+                noun = clause.head
+                if noun.i == tok.i or noun.pos_ == "PRON":
+                    return None
+                coded = self.code_np(noun, expand_conj=False)
+                if not coded:
+                    return None
+                a = coded[0]
+                return replace(
+                    a,
+                    text=tok.text,
+                    start=tok.idx,
+                    end=tok.idx + len(tok.text),
+                    resolved_from=f"antecedent:{a.name or a.text}",
+                )
+            if clause.head.i == clause.i:
+                break
+            clause = clause.head
+        return None
+
+    def _expletive(self, tok: Token) -> bool:
+        """ "It was at this point that ...", "it is clear that ...", "it emerged": "it" stands for no one."""
+        if tok.dep_ == "expl":
+            return True
+        head = tok.head
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            return False
+        that_clause = any(c.dep_ in ("ccomp", "csubj") for c in head.children)
+        if head.lemma_ in ("seem", "appear", "emerge", "happen", "transpire"):
+            return that_clause or any(c.dep_ == "xcomp" for c in head.children)  # "it seems (that)"
+        if head.lemma_ in ("be", "remain", "become"):
+            if that_clause:
+                return True
+            for c in head.children:
+                if c.dep_ == "attr" and any(g.dep_ in ("relcl", "ccomp") for g in c.children):
+                    return True  # "it was at this point that", "it is a shame that"
+                if c.dep_ == "acomp" and any(g.dep_ == "ccomp" for g in c.children):
+                    return True  # "it is clear that"
+                if (
+                    c.dep_ == "acomp"
+                    and c.lemma_.lower() in self.words.impersonal_adjectives
+                    and any(g.dep_ == "xcomp" for g in c.children)
+                ):
+                    return True  # "it is important to", not "it is willing to"
+            return False
+        return tok.dep_ == "nsubjpass" and that_clause  # "it was reported that"
 
     def _recent_subject(self, tok: Token) -> Actor | None:
         """ "they"/"their": the nearest earlier subject that is a group (rebels, the two countries)."""
@@ -741,15 +930,19 @@ class DocumentActors:
             from ..geo.home import document_home
 
             peoples: dict[str, int] = {}
+            bodies: dict[str, int] = {}
             done: set[int] = set()
             for m in self.match_at.values():
                 e = m.entry
-                if m.start in done or e.kind != "country" or not e.country:
+                if m.start in done or e.kind == "sector" or not e.country:
                     continue
                 done.add(m.start)
-                if e.via in ("adjective", "demonym") or not self._all_places:
+                if e.kind == "country" and e.via in ("adjective", "demonym"):
                     peoples[e.country] = peoples.get(e.country, 0) + 1
-            self._home = document_home(self.text, self._all_places, peoples, self.url)
+                elif e.kind != "country" or not self._all_places or self.place_at(self.doc[m.start]) is None:
+                    # a national body or group ("Hamas", "the Knesset"), or a country the geo stage missed
+                    bodies[e.country] = bodies.get(e.country, 0) + 1
+            self._home = document_home(self.text, self._all_places, peoples, self.url, bodies=bodies)
         return self._home
 
     def home_country(self) -> str | None:
@@ -763,17 +956,13 @@ class DocumentActors:
         return self.home().country
 
     def dominant_country(self) -> str | None:
-        """The country most of the document's country mentions name, when one clearly dominates."""
-        if not hasattr(self, "_dominant"):
-            counts: dict[str, int] = {}
-            for _, ident, _kind in self._timeline:
-                c = ident.country
-                if c and len(c) == 3 and c.isalpha() and c not in ("IGO", "NGO", "MNC", "IMG"):
-                    counts[c] = counts.get(c, 0) + 1
-            total = sum(counts.values())
-            best = max(counts.items(), key=lambda kv: kv[1]) if counts else None
-            self._dominant = best[0] if best and best[1] * 2 > total else None
-        return self._dominant
+        """The country the document is about, for actors the text gives no country: its home country.
+
+        Kept for callers that ask for the dominant country; the home country (:meth:`home_country`)
+        weighs the dateline, the outlet and the story's local places, where a count of country mentions
+        read local news (which names no country) as news of any country it mentions.
+        """
+        return self.home_country()
 
     def country_of(self, head: Token) -> str | None:
         """The country a location phrase names ("in Azerbaijan" -> AZE), from the dictionary."""
