@@ -41,6 +41,7 @@ MAX_REPEATS = 4
 PEOPLE = 0.25  # a demonym or adjective of a country ("French", "Iraqis"), per mention
 MAX_PEOPLE = 6
 LOCAL_PRECISIONS = frozenset({"city", "admin2", "admin1"})
+NONSTATE = frozenset({"IGO", "NGO", "MNC", "IMG", "UNO", "EUR"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +110,17 @@ def document_home(
     places: Sequence[Place],
     peoples: Mapping[str, int] | None = None,
     url: str | None = None,
+    *,
+    bodies: Mapping[str, int] | None = None,
 ) -> Home:
     """The home of a document from its text, its resolved places, the countries its peoples name, its URL.
 
     ``places`` are the geo stage's resolved mentions (demonyms excluded); ``peoples`` counts mentions of
-    countries by demonym or adjective (country -> mentions), from the actor dictionary.
+    countries by demonym or adjective (country -> mentions), ``bodies`` mentions of a country's own
+    organisations and groups ("Hamas", "the Bundestag"), both from the actor dictionary.
+
+    A country is the home only with a majority of the votes: a story that names two countries as often
+    ("Ethiopia broke off relations with Libya") has none.
     """
     votes: dict[str, float] = defaultdict(float)
     why: dict[str, list[str]] = defaultdict(list)
@@ -154,14 +161,20 @@ def document_home(
         why[country].append(f"places: {n} local place{'s' if n > 1 else ''}")
 
     for country, n in (peoples or {}).items():
-        if country and len(country) == 3 and country.isalpha():
+        if _national(country):
             votes[country] += PEOPLE * min(n, MAX_PEOPLE)
+    for country, n in (bodies or {}).items():
+        if _national(country):
+            votes[country] += COUNTRY_PLACE + REPEAT * min(n - 1, MAX_REPEATS)
 
     if not votes:
         return Home()
     total = sum(votes.values())
     ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
     country, best = ranked[0]
+    shares = tuple((c, round(v, 2)) for c, v in ranked)
+    if best * 2 <= total:
+        return Home(reason="no country has most of the evidence", share=round(best / total, 3), votes=shares)
     reason = "; ".join(why[country]) or "country mentions"
     return Home(
         country=country,
@@ -170,8 +183,12 @@ def document_home(
         place=dateline_place
         if dateline_place is not None and dateline_place.country == country
         else _home_place(places, country),
-        votes=tuple((c, round(v, 2)) for c, v in ranked),
+        votes=shares,
     )
+
+
+def _national(country: str | None) -> bool:
+    return bool(country) and len(country or "") == 3 and (country or "").isalpha() and country not in NONSTATE
 
 
 def _home_place(places: Sequence[Place], country: str) -> Place | None:

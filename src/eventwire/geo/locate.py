@@ -6,8 +6,15 @@ Rules, in order:
    ("met in Mombasa", "clinics in nine provinces of Kenya" -> Kenya, at country precision);
 2. else another place in the trigger's sentence, the nearest first, not one that only describes a
    participant ("Russia's ambassador", "the Azerbaijani minister") nor one inside an organisation's name;
-3. else the article's dateline place ("BAKU, Jan 21 (Reuters) -");
+3. else the story's own place: the dateline ("BAKU, Jan 21 (Reuters) -"), else the local place the
+   article names most in its home country (:mod:`eventwire.geo.home`): a local story's event with no
+   place of its own happened where the story is from;
 4. else none: eventwire does not guess a location.
+
+A place that only says where a participant comes from ("a woman visiting from Canada", "a native of
+Mexico") is never the event's place, and one inside an organisation's name counts less; a state or
+country that holds the story's own place, named without a locative preposition ("the Florida Highway
+Patrol"), gives way to that place.
 
 Demonyms are never event locations (a Russian ambassador in Turkey is not an event in Russia).
 The per-document work (sentences, heads, where each place sits in the tree) is done once per
@@ -22,6 +29,7 @@ from typing import TYPE_CHECKING
 from spacy.attrs import DEP, ENT_TYPE, HEAD, LOWER, SENT_START
 
 from ..types import Place
+from .home import document_home
 from .names import word_set
 from .resolve import find_dateline
 
@@ -35,6 +43,16 @@ LOCATIVE_PREPS = word_set(
     """
 )
 ATTRIBUTE_DEPS = frozenset({"poss", "compound", "amod", "nmod", "npadvmod"})
+# A place in a "from"/"of" phrase of a participant says where someone comes from, not where it happened.
+ORIGIN_PREPS = word_set("from of")
+AREA_NOUNS = word_set(
+    """
+    city town village province region district state county parish area capital suburb outskirts
+    neighborhood neighbourhood centre center heart streets part north south east west cities towns
+    villages provinces regions districts states counties parishes areas suburbs neighborhoods
+    neighbourhoods parts
+    """
+)
 NAME_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
 MAX_STEPS = 8
 _WRAP = 1 << 64  # Doc.to_array gives uint64: relative heads come back wrapped
@@ -66,22 +84,38 @@ class _DocInfo:
         self.attr_deps = frozenset(strings[d] for d in ATTRIBUTE_DEPS)
         labels = {r[4] for r in rows if r[4]}
         name_ids = {lab for lab in labels if strings[lab] in NAME_LABELS}
-        # (place, root token, in a name of something else)
-        self.places: list[tuple[Place, int, bool]] = []
+        # (place, root token, in a name of something else, the head of its "from"/"of" phrase or -1)
+        self.places: list[tuple[Place, int, bool, int]] = []
+        origin_ids = frozenset(strings[w] for w in ORIGIN_PREPS)
+        area_ids = frozenset(strings[w] for w in AREA_NOUNS)
+        pobj = strings["pobj"]
         for p in places:
             if (p.geonameid is None and p.lat is None) or is_demonym(p):
                 continue
             span = doc.char_span(p.start, p.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
+            root = span.root.i
+            origin = -1
+            prep = self.head[root]
+            if self.dep[root] == pobj and self.lower[prep] in origin_ids:
+                owner = self.head[prep]
+                if self.lower[owner] not in area_ids:  # "the city of Karak" names the place itself
+                    origin = owner
             self.places.append(
-                (p, span.root.i, any(rows[t][4] in name_ids for t in range(span.start, span.end)))
+                (p, root, any(rows[t][4] in name_ids for t in range(span.start, span.end)), origin)
             )
         dl = find_dateline(doc.text)
         self.dateline = next(
             (p for p in places if dl is not None and p.start == dl[0] and (p.geonameid or p.lat is not None)),
             None,
         )
+        # The story's own place (the dateline, else the local place it names most: geo/home.py).
+        self.home: Place | None = self.dateline
+        if self.home is None:
+            actors = doc._.ew_actors if doc.has_extension("ew_actors") else None
+            home = actors.home() if actors is not None else document_home(doc.text, places)
+            self.home = home.place
 
     def governed(self, trigger: int, root: int) -> tuple[int, bool] | None:
         """Steps from a place's root up to the trigger, and whether a locative preposition is on the way."""
@@ -98,8 +132,8 @@ class _DocInfo:
 
     def locate(self, trigger: int) -> Place | None:
         sent = self.sent[trigger]
-        best: tuple[float, Place] | None = None
-        for p, root, in_name in self.places:
+        best: tuple[float, Place, bool] | None = None
+        for p, root, in_name, origin in self.places:
             if self.sent[root] != sent:
                 continue
             g = self.governed(trigger, root)
@@ -111,11 +145,29 @@ class _DocInfo:
                 score -= 30
             if in_name:
                 score -= 40
+            if origin >= 0 and origin != trigger:
+                continue  # "a woman visiting from Canada", "a native of Mexico": where someone is from
             if p is self.dateline:
                 score -= 30  # where the reporter filed from: the event's place only when nothing else is
             if best is None or score > best[0]:
-                best = (score, p)
-        return best[1] if best is not None else self.dateline
+                best = (score, p, g is not None and g[1] and not in_name)
+        if best is None:
+            return self.home  # a local story's event with no place of its own happened in the story's place
+        _, place, stated = best
+        if not stated and self.home is not None and _contains(place, self.home):
+            return self.home  # "the Florida Highway Patrol", "Ontario's rules": the story's town is nearer
+        return place
+
+
+def _contains(area: Place, place: Place) -> bool:
+    """Whether ``area`` (a country or a first-level subdivision) holds ``place`` and is larger than it."""
+    if area is place or area.country is None or area.country != place.country:
+        return False
+    if area.precision == "country":
+        return place.precision in ("admin1", "admin2", "city")
+    if area.precision == "admin1":
+        return place.precision in ("admin2", "city") and area.admin1 == place.admin1
+    return False
 
 
 class Locator:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_ALPHA, LENGTH, LIKE_NUM, POS, SENT_START
 from spacy.parts_of_speech import ADJ, NOUN, PROPN
 
+from ..actors.credits import credit_spans
 from .gazetteer import (
     HOW_ABBR,
     HOW_ALIAS,
@@ -43,7 +44,7 @@ from .names import normalize, word_set
 from .resolve import Mention, find_dateline, mention_key, qualifier_after
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NON_PLACE_LABELS = frozenset(
@@ -68,6 +69,21 @@ DIRECTIONS = word_set(
 GENERIC_AREAS = word_set(
     """
     city district province region area state oblast governorate prefecture town village municipality
+    """
+)
+# Titles before a name: the name that follows is a person's ("President Bush", "Sheriff Tyler").
+PERSON_TITLES = word_set(
+    """
+    mr mrs ms miss dr president gov governor sen senator rep representative judge justice sheriff mayor
+    officer sgt sergeant detective deputy chief king queen prince princess pope rev reverend father
+    sister brother lt col gen capt maj adm cmdr minister premier chancellor secretary ambassador
+    """
+)
+# Kinship nouns: a name right after one is a person's ("his wife Nancy", "her son Tyler").
+KIN_NOUNS = word_set(
+    """
+    wife husband son daughter mother father brother sister uncle aunt grandson granddaughter grandmother
+    grandfather cousin nephew niece girlfriend boyfriend fiance fiancee stepson stepdaughter widow
     """
 )
 STREET_WORDS = word_set(
@@ -147,6 +163,8 @@ class Recognizer:
             found.append(m)
             return True
 
+        for b0, b1 in credit_spans(text):  # "BY CHAD KLIMACK", "Photo: AP": no place is named there
+            covered[b0:b1] = b"\x01" * (b1 - b0)
         dl = find_dateline(text)
         if dl is not None:
             s, e, _ = dl
@@ -154,8 +172,16 @@ class Recognizer:
                 take(Mention(s, e, text[s:e], source="dateline", dateline=True))
                 self._qualifier(text, e, take)
 
+        surnames = {  # "Bingham" after "Mayor Ryan Bingham": the NER may call the surname alone a place
+            e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) > 1 and e[-1].is_alpha
+        }
         for ent in ents:
             label = ent.label_
+            if label in PLACE_LABELS and (
+                self._surname(doc, ent.start, ent.end) or self._person_again(ent, surnames, text)
+            ):
+                covered[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
+                continue  # nor may the gazetteer scan take it
             if label in PLACE_LABELS or label == "NORP":
                 for s, e in _parts(tk, ent.start, ent.end, text):
                     self._entity_part(text, s, e, label, take, demonyms)
@@ -208,6 +234,36 @@ class Recognizer:
                     return s, words[k - 1][1]
         return s, e
 
+    def _person_again(self, ent: Span, surnames: set[str], text: str) -> bool:
+        """A small place named like a person of the article, alone, is that person ("Bingham said")."""
+        if len(ent) != 1 or ent[0].lower_ not in surnames:
+            return False
+        key = mention_key(ent.text)
+        if self._strong(self._entries(key), key):
+            return False  # "Jordan", "Alexandria": names of countries and cities are places first
+        return qualifier_after(self.gaz, text, ent.end_char) is None
+
+    def _surname(self, doc: Doc, start: int, end: int) -> bool:
+        """A one-word name right after a title or a first name is a person's: "President Bush", "Kenzo
+        Oshima", "Sheriff Tyler" (the NER took the surname for a place)."""
+        if end - start != 1 or start == 0:
+            return False
+        prev = doc[start - 1]
+        if prev.text[:1].isupper() and prev.lower_.rstrip(".") in PERSON_TITLES:
+            return True
+        if prev.lower_ in KIN_NOUNS:
+            return True  # "his wife Nancy", "her son Tyler"
+        return (
+            prev.pos_ == "PROPN"
+            and prev.is_alpha
+            and prev.text[:1].isupper()
+            and not prev.text.isupper()
+            and prev.ent_type_ in ("", "PERSON")
+            and prev.lower_ not in CONNECTORS
+            and normalize(prev.text) not in self.not_places
+            and not self._entries(mention_key(prev.text))
+        )
+
     def _qualifier(self, text: str, end: int, take: _Take) -> None:
         """After "City," a state or country name or abbreviation is a mention too ("Alexandria, La.")."""
         q = qualifier_after(self.gaz, text, end)
@@ -226,6 +282,11 @@ class Recognizer:
             for s, e, lab in tk.entities()
             if lab == "PERSON" and " " in text[s:e]
             for w in text[s:e].split()
+        }
+        surnames = {  # the last word of a multi-word person name ("Smith" after "Rodney Eric Smith")
+            text[s:e].split()[-1].lower().removesuffix("'s").removesuffix("’s")
+            for s, e, lab in tk.entities()
+            if lab == "PERSON" and " " in text[s:e]
         }
         sure_keys = {mention_key(text[s:e]) for s, e, lab in tk.entities() if lab in PLACE_LABELS}
         weak: list[tuple[int, int, str, tuple[Entry, ...]]] = []
@@ -249,7 +310,7 @@ class Recognizer:
                 entries = self._entries(key) or self._dotted_abbreviation(tk, text[s:e], i, key)
                 if not entries:
                     continue
-                verdict = self._accept(tk, text, i, j, key, entries, person_words)
+                verdict = self._accept(tk, text, i, j, key, entries, person_words, surnames)
                 if verdict is None:
                     continue
                 if verdict == "weak":
@@ -290,6 +351,7 @@ class Recognizer:
         key: str,
         entries: tuple[Entry, ...],
         person_words: set[str],
+        surnames: frozenset[str] | set[str] = frozenset(),
     ) -> str | None:
         """``"sure"``, ``"abbr"`` (dotted abbreviation), ``"weak"`` (needs support elsewhere) or ``None``."""
         words = key.split()
@@ -315,13 +377,19 @@ class Recognizer:
         cue = i > 0 and tk.lower(i - 1) in CUES
         qualified = qualifier_after(self.gaz, text, tk.idx[j - 1] + len(tk.text[j - 1])) is not None
         single = j - i == 1 or len(words) == 1
+        if single and not (strong or qualified or cue) and tk.lower(i) in surnames:
+            return None  # "Smith's" after "Rodney Eric Smith", whatever the NER calls it
+        if single and not qualified and i > 0:
+            before = tk.lower(i - 1)
+            if before in KIN_NOUNS or (tk.cap[i - 1] and before.rstrip(".") in PERSON_TITLES):
+                return None  # "his wife Nancy", "President Bush", "Sheriff Tyler"
         if ent is not None:
             e_start, e_end, label = ent
             if label in NON_PLACE_LABELS:
                 return None
             if label == "PERSON":
                 if single and tk.lower(i) in person_words and not qualified:
-                    return None
+                    return None  # "Obama" after "Barack Obama"
                 return "sure" if (e_start == i and e_end == j) and (strong or qualified) else None
             if label in PLACE_LABELS:
                 return "sure"

@@ -80,6 +80,7 @@ class Weights:
     contains_others: float = 6.0
     near: float = 2.3
     near_km: float = 500.0
+    near_country: float = 2.0
     max_candidates: int = 60
     near_candidates: int = 15
     rounds: int = 3
@@ -89,7 +90,7 @@ DEFAULT_WEIGHTS = Weights()
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
 _DATELINE = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*"
+    r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=\d{4}\s))\s*"  # also after a byline's date: "March 29, 2009 PATASKALA --"
     r"(?P<place>[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3})"
     r"(?:,\s*(?P<qual>[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+){0,2}))?"
     rf"(?:,?\s*{_MONTH}(?:,\s*\d{{4}})?)?"
@@ -344,6 +345,12 @@ def _context_round(groups: list[_Group], w: Weights) -> None:
         pts = [b for j, (_, _, b, _) in enumerate(contrib) if j != gi and b.kind in (KIND_CITY, KIND_ADMIN2)]
         admin2s = {(b.country, b.admin1, b.admin2) for b in pts if b.kind == KIND_ADMIN2}
         rad = [(math.radians(b.lat), math.radians(b.lon)) for b in pts]
+        # countries the article names: their neighbours' places gain ("Israel" ... "Gaza")
+        lands = [
+            (b.country, math.radians(b.lat), math.radians(b.lon))
+            for j, (_, _, b, _) in enumerate(contrib)
+            if j != gi and b.kind == KIND_COUNTRY and b.lat is not None
+        ]
         n_near = min(len(g.prior), w.near_candidates)  # candidates are sorted by prior
         new = []
         for i, e in enumerate(g.candidates):
@@ -357,6 +364,14 @@ def _context_round(groups: list[_Group], w: Weights) -> None:
                     s += (w.contains_others if e.kind == KIND_ADMIN1 else w.same_admin1) * share1
             if e.kind == KIND_CITY and admin2s and (e.country, e.admin1, e.admin2) in admin2s:
                 s += w.in_admin2
+            if w.near_country and lands and i < n_near and e.kind in (KIND_CITY, KIND_ADMIN2, KIND_ADMIN1):
+                la, lo = math.radians(e.lat), math.radians(e.lon)
+                c = math.cos(la)
+                ds = [
+                    6371.0 * math.hypot((lo - blo) * c, la - bla) for bc, bla, blo in lands if bc != e.country
+                ]
+                if ds:
+                    s += w.near_country * math.exp(-min(ds) / w.near_km)
             if rad and i < n_near and e.kind in (KIND_CITY, KIND_ADMIN2):
                 la, lo = math.radians(e.lat), math.radians(e.lon)
                 c = math.cos(la)
