@@ -115,7 +115,7 @@ def test_local_institutions_and_people(coder: Coder, text: str, word: str, secto
 def test_an_expletive_it_stands_for_no_one(coder: Coder) -> None:
     actors = parse(
         coder,
-        "Lebanon closed its border on Monday. It was at this point that one of the guards fired.",
+        "Lebanon closed its border on Monday. It was then that one of the guards fired.",
     )
     assert np(actors, "It") == []
 
@@ -139,16 +139,15 @@ def test_a_relative_pronoun_is_its_antecedent(coder: Coder) -> None:
     assert np(parse(coder, "Those who came were tired."), "Those") == []
 
 
-def test_a_town_the_geo_stage_placed_abroad_is_not_the_capital(coder: Coder) -> None:
+def test_a_town_the_geo_stage_placed_at_home_is_not_the_capital(coder: Coder) -> None:
     actors = parse(
         coder,
-        "ATHENS, Texas — The Athens Police Department arrested a man on Monday, the Henderson County "
-        "sheriff said.",
+        "PARIS, Texas — The Paris Police Department arrested a man on Monday, the Lamar County sheriff said.",
     )
     police = one(actors, "Department")
     assert police.country == "USA" and police.sector == "COP"
-    greece = parse(coder, "Athens and Ankara agreed on Monday to resume talks.")
-    assert one(greece, "Athens").country == "GRC"
+    france = parse(coder, "Paris and Berlin agreed on Monday to resume talks.")
+    assert one(france, "Paris").country == "FRA"
 
 
 def test_an_entity_that_is_no_name_gets_no_home(coder: Coder) -> None:
@@ -159,9 +158,9 @@ def test_an_entity_that_is_no_name_gets_no_home(coder: Coder) -> None:
 def test_a_photo_credit_or_byline_names_no_actor(coder: Coder) -> None:
     actors = parse(
         coder,
-        "Aid convoy reaches the border. By CHAD MILLER Staff Writer. Photo: AP Walker, who led the "
+        "Aid convoy reaches the border. By JORDAN MILLS Staff Writer. Photo: AP Hughes, who led the "
         "convoy, said the trucks crossed on Sunday.",
     )
-    assert all(a.org != "AP" for a in np(actors, "Walker"))
-    assert not any(m.entry.country == "TCD" for m in actors.match_at.values())
-    assert actors.home_country() != "TCD"
+    assert all(a.org != "AP" for a in np(actors, "Hughes"))
+    assert not any(m.entry.country == "JOR" for m in actors.match_at.values())
+    assert actors.home_country() != "JOR"

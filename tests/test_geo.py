@@ -296,19 +296,19 @@ def test_cli_places_jsonl_and_one_line_error(tmp_path: Path) -> None:
 # -- local news: the story's own place, participants' origins, names of people and parliaments -------------
 def test_an_event_without_a_place_of_its_own_happened_in_the_storys_place(gc: Geocoder, nlp) -> None:  # type: ignore[no-untyped-def]
     text = (
-        "Deputies in Chiefland arrested a man on Friday. Chiefland police said the man fled. "
-        "The Florida Highway Patrol helped them. The council thanked the officers."
+        "Deputies in Tuscumbia arrested a man on Friday. Tuscumbia police said the man fled. "
+        "The Alabama State Troopers helped them. The council thanked the officers."
     )
     doc = nlp(text)
     places = gc.places(doc)
     thanked = gc.event_location(doc, places, _trigger(doc, "thank"))
-    assert thanked is not None and thanked.name == "Chiefland"  # no place in the sentence: the home place
+    assert thanked is not None and thanked.name == "Tuscumbia"  # no place in the sentence: the home place
     helped = gc.event_location(doc, places, _trigger(doc, "help"))
-    assert helped is not None and helped.name == "Chiefland"  # a state in an agency's name holds the town
+    assert helped is not None and helped.name == "Tuscumbia"  # a state in an agency's name holds the town
 
 
 def test_where_a_participant_comes_from_is_not_where_it_happened(gc: Geocoder, nlp) -> None:  # type: ignore[no-untyped-def]
-    doc = nlp("Two soldiers and a woman visiting from Canada were killed on Sunday.")
+    doc = nlp("Three guards and a tourist visiting from Norway were killed on Sunday.")
     assert gc.event_location(doc, gc.places(doc), _trigger(doc, "kill")) is None
     doc = nlp("The soldiers returned from Iraq on Sunday.")
     back = gc.event_location(doc, gc.places(doc), _trigger(doc, "return"))
@@ -317,26 +317,26 @@ def test_where_a_participant_comes_from_is_not_where_it_happened(gc: Geocoder, n
 
 def test_people_and_parliaments_are_not_places(gc: Geocoder, nlp) -> None:  # type: ignore[no-untyped-def]
     texts = [
-        "President Bush threatened further action against Russia.",
-        "Kenzo Oshima demanded that the parties to the conflict in Iraq allow aid workers through.",
-        "Mayor Ryan Bingham unveiled the plan in Torrington. Bingham said the city would pay.",
+        "President Tyler warned Russia against any new moves.",
+        "Aiko Toyama asked both sides in Yemen to let aid trucks pass.",
+        "Mayor Ann Colfax unveiled the plan in Torrington. Colfax said the city would pay.",
         "The State Duma voted on Wednesday to ratify the treaty.",
-        "He and his wife Nancy opened the restaurant in Pataskala in 1998.",
-        "Storm damage. BY CHAD KLIMACK Staff Reporter. The storm hit homes in Pataskala on Monday.",
+        "He and his wife Florence opened a bakery in Millbrook in 1998.",
+        "Storm damage. BY JORDAN MILLS Staff Reporter. The storm hit homes in Millbrook on Monday.",
     ]
     found = [{p.text for p in gc.places(nlp(t))} for t in texts]
-    assert "Bush" not in found[0] and "Russia" in found[0]
-    assert "Oshima" not in found[1] and "Iraq" in found[1]
-    assert "Bingham" not in found[2] and "Torrington" in found[2]
+    assert "Tyler" not in found[0] and "Russia" in found[0]
+    assert "Toyama" not in found[1] and "Yemen" in found[1]
+    assert "Colfax" not in found[2] and "Torrington" in found[2]
     assert "Duma" not in found[3]
-    assert "Nancy" not in found[4] and "Pataskala" in found[4]
-    assert "CHAD" not in found[5] and "Pataskala" in found[5]
+    assert "Florence" not in found[4] and "Millbrook" in found[4]
+    assert "JORDAN" not in found[5] and "Millbrook" in found[5]
 
 
 def test_a_dateline_after_the_bylines_date() -> None:
-    text = "Zoning eased. By Jane Roe Staff Reporter March 29, 2009 PATASKALA -- City officials said"
+    text = "Zoning eased. By Jane Roe Staff Reporter April 2, 2024 MILLBROOK -- City officials said"
     found = find_dateline(text)
-    assert found is not None and text[found[0] : found[1]] == "PATASKALA"
+    assert found is not None and text[found[0] : found[1]] == "MILLBROOK"
 
 
 def test_a_country_the_article_names_favours_its_neighbours_places(gc: Geocoder, nlp) -> None:  # type: ignore[no-untyped-def]

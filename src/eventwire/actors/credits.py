@@ -1,8 +1,8 @@
 """Bylines and photo credits: names in them are the writer's or the photographer's, never actors or places.
 
-"By CHAD KLIMACK Advocate Reporter", "BY Jane Roe, Staff Writer", "Photo: AP", "(AP Photo/Jane Roe)",
+"By JORDAN MILLS Herald Reporter", "BY Jane Roe, Staff Writer", "Photo: AP", "(AP Photo/Jane Roe)",
 "Photo by Jane Roe / Staff". News pages keep these lines in the text an extractor returns; a name in them
-("Chad", "AP") says who wrote or photographed the story, not who acted in it or where.
+("Jordan", "AP") says who wrote or photographed the story, not who acted in it or where.
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def actor_code(country: str | None, org: str | None, sector: str | None) -> str 
 
 
 def _looks_like_name(name: str | None) -> bool:
-    """Whether a PERSON entity reads as a person's name ("Chiquita Henry", "O'Neil"), not "COVID-19"."""
+    """Whether a PERSON entity reads as a person's name ("Dana Ortiz", "O'Neil"), not "COVID-19"."""
     if not name:
         return False
     words = name.replace("’", "'").split()
@@ -135,7 +135,7 @@ class DocumentActors:
         credits = credit_spans(self.text)
         for m in matches:
             if any(c0 <= m.start_char < c1 for c0, c1 in credits):
-                continue  # "Photo: AP Walker", "BY CHAD KLIMACK": a credit names no actor
+                continue  # "Photo: AP Hughes", "BY JORDAN MILLS": a credit names no actor
             m = self._placed_match(m)
             for i in range(m.start, m.end):
                 self.match_at[i] = m
@@ -214,7 +214,7 @@ class DocumentActors:
                 continue  # NER calls "Chad" or "Bosnian Serbs" a person; the dictionary knows better
             place = self.place_at(ent[0])
             if place is not None and place.geonameid is not None and place.end >= ent.end_char:
-                continue  # "the Cairns district": the geo stage read the name as a place
+                continue  # "the Tamworth district": the geo stage read the name as a place
             for t in ent:
                 self._person_ents[t.i] = ent
             ident = self._describe_person(ent)
@@ -701,7 +701,7 @@ class DocumentActors:
         """A person the text gives no country: one of the story's home country (:meth:`home_country`).
 
         People named in the news without a country are, as a reader takes them, people of the place the
-        story is from: "Chiquita Henry, 19, of Alexandria", "Mayor Ryan Bingham". Their sector is what
+        story is from: "Dana Ortiz, 24, of Millbrook", "Mayor Ellen Ruiz". Their sector is what
         the words around the name say (a mayor GOV, a suspect CRM, a pastor REL), else a private person
         (CVL). Returns the identity and how its country was found (``home:<evidence>``), or the identity
         unchanged when it has a country or an organisation already, or the document no home.
@@ -800,7 +800,7 @@ class DocumentActors:
         return None
 
     def _expletive(self, tok: Token) -> bool:
-        """ "It was at this point that ...", "it is clear that ...", "it emerged": "it" stands for no one."""
+        """ "It was then that ...", "it is clear that ...", "it emerged": "it" stands for no one."""
         if tok.dep_ == "expl":
             return True
         head = tok.head
@@ -814,7 +814,7 @@ class DocumentActors:
                 return True
             for c in head.children:
                 if c.dep_ == "attr" and any(g.dep_ in ("relcl", "ccomp") for g in c.children):
-                    return True  # "it was at this point that", "it is a shame that"
+                    return True  # "it was then that", "it is a shame that"
                 if c.dep_ == "acomp" and any(g.dep_ == "ccomp" for g in c.children):
                     return True  # "it is clear that"
                 if (

@@ -4,7 +4,7 @@ News rarely says which country it is written in. Local US news names no country 
 a 40-year-old driver in Fairview"); a Canadian paper writes "the province" and "Ottawa". GDELT and ICEWS infer
 where a story is from, and so do we, from the evidence a reader uses, weighed in this order:
 
-- the dateline ("ALEXANDRIA, La. —", "MOSCOW (Reuters) -"): where the reporter filed from;
+- the dateline ("MILLBROOK, Ala. —", "OSLO (Reuters) -"): where the reporter filed from;
 - the outlet's web address when it is a country's domain (``.co.uk``, ``.ca``, ``.ie``; ``.com`` says
   nothing);
 - the places the article names below the level of a country, resolved in the article's context (towns,
@@ -32,7 +32,7 @@ from .resolve import find_dateline
 
 # Votes (a rough log-odds scale: one local place is one vote).
 DATELINE = 4.0
-DATELINE_QUALIFIED = 6.0  # "ALEXANDRIA, La. —": the dateline with its state or country spelled out
+DATELINE_QUALIFIED = 6.0  # "MILLBROOK, Ala. —": the dateline with its state or country spelled out
 DOMAIN = 3.0
 LOCAL_PLACE = 1.0  # a town, county or state, per distinct name
 COUNTRY_PLACE = 0.5  # a country named as a place, per distinct name
@@ -48,7 +48,7 @@ NONSTATE = frozenset({"IGO", "NGO", "MNC", "IMG", "UNO", "EUR"})
 class Home:
     """A document's home: its country (ISO alpha-3), how it was decided, and the story's own place.
 
-    ``reason`` names the evidence that decided ("dateline: ALEXANDRIA, La.", "domain: thetimes.co.uk",
+    ``reason`` names the evidence that decided ("dateline: MILLBROOK, Ala.", "domain: thetimes.co.uk",
     "places: 7 of 9 local places"), ``share`` is the winner's share of all votes (0-1), ``place`` is the
     dateline place, else the place in the home country the article names most (a town before a county
     before a state; never a whole country), and ``votes`` keeps every country's score.
@@ -120,7 +120,7 @@ def document_home(
     organisations and groups ("Hamas", "the Bundestag"), both from the actor dictionary.
 
     A country is the home only with a majority of the votes: a story that names two countries as often
-    ("Ethiopia broke off relations with Libya") has none.
+    ("Peru recalled its envoy to Chile") has none.
     """
     votes: dict[str, float] = defaultdict(float)
     why: dict[str, list[str]] = defaultdict(list)

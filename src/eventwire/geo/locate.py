@@ -11,9 +11,9 @@ Rules, in order:
    place of its own happened where the story is from;
 4. else none: eventwire does not guess a location.
 
-A place that only says where a participant comes from ("a woman visiting from Canada", "a native of
-Mexico") is never the event's place, and one inside an organisation's name counts less; a state or
-country that holds the story's own place, named without a locative preposition ("the Florida Highway
+A place that only says where a participant comes from ("a tourist visiting from Norway", "a native
+of Peru") is never the event's place, and one inside an organisation's name counts less; a state or
+country that holds the story's own place, named without a locative preposition ("the Nevada Highway
 Patrol"), gives way to that place.
 
 Demonyms are never event locations (a Russian ambassador in Turkey is not an event in Russia).
@@ -146,7 +146,7 @@ class _DocInfo:
             if in_name:
                 score -= 40
             if origin >= 0 and origin != trigger:
-                continue  # "a woman visiting from Canada", "a native of Mexico": where someone is from
+                continue  # "a tourist visiting from Norway", "a native of Peru": where someone is from
             if p is self.dateline:
                 score -= 30  # where the reporter filed from: the event's place only when nothing else is
             if best is None or score > best[0]:
@@ -155,7 +155,7 @@ class _DocInfo:
             return self.home  # a local story's event with no place of its own happened in the story's place
         _, place, stated = best
         if not stated and self.home is not None and _contains(place, self.home):
-            return self.home  # "the Florida Highway Patrol", "Ontario's rules": the story's town is nearer
+            return self.home  # "the Nevada Highway Patrol", "Ontario's rules": the story's town is nearer
         return place
 
 

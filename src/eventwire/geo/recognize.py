@@ -71,7 +71,7 @@ GENERIC_AREAS = word_set(
     city district province region area state oblast governorate prefecture town village municipality
     """
 )
-# Titles before a name: the name that follows is a person's ("President Bush", "Sheriff Tyler").
+# Titles before a name: the name that follows is a person's ("President Tyler", "Sheriff Mason").
 PERSON_TITLES = word_set(
     """
     mr mrs ms miss dr president gov governor sen senator rep representative judge justice sheriff mayor
@@ -79,7 +79,7 @@ PERSON_TITLES = word_set(
     sister brother lt col gen capt maj adm cmdr minister premier chancellor secretary ambassador
     """
 )
-# Kinship nouns: a name right after one is a person's ("his wife Nancy", "her son Tyler").
+# Kinship nouns: a name right after one is a person's ("his wife Florence", "her son Tyler").
 KIN_NOUNS = word_set(
     """
     wife husband son daughter mother father brother sister uncle aunt grandson granddaughter grandmother
@@ -163,7 +163,7 @@ class Recognizer:
             found.append(m)
             return True
 
-        for b0, b1 in credit_spans(text):  # "BY CHAD KLIMACK", "Photo: AP": no place is named there
+        for b0, b1 in credit_spans(text):  # "BY JORDAN MILLS", "Photo: AP": no place is named there
             covered[b0:b1] = b"\x01" * (b1 - b0)
         dl = find_dateline(text)
         if dl is not None:
@@ -172,7 +172,7 @@ class Recognizer:
                 take(Mention(s, e, text[s:e], source="dateline", dateline=True))
                 self._qualifier(text, e, take)
 
-        surnames = {  # "Bingham" after "Mayor Ryan Bingham": the NER may call the surname alone a place
+        surnames = {  # "Colfax" after "Mayor Ann Colfax": the NER may call the surname alone a place
             e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) > 1 and e[-1].is_alpha
         }
         for ent in ents:
@@ -235,7 +235,7 @@ class Recognizer:
         return s, e
 
     def _person_again(self, ent: Span, surnames: set[str], text: str) -> bool:
-        """A small place named like a person of the article, alone, is that person ("Bingham said")."""
+        """A small place named like a person of the article, alone, is that person ("Colfax said")."""
         if len(ent) != 1 or ent[0].lower_ not in surnames:
             return False
         key = mention_key(ent.text)
@@ -244,15 +244,15 @@ class Recognizer:
         return qualifier_after(self.gaz, text, ent.end_char) is None
 
     def _surname(self, doc: Doc, start: int, end: int) -> bool:
-        """A one-word name right after a title or a first name is a person's: "President Bush", "Kenzo
-        Oshima", "Sheriff Tyler" (the NER took the surname for a place)."""
+        """A one-word name right after a title or a first name is a person's: "President Tyler", "Aiko
+        Toyama", "Sheriff Mason" (the NER took the surname for a place)."""
         if end - start != 1 or start == 0:
             return False
         prev = doc[start - 1]
         if prev.text[:1].isupper() and prev.lower_.rstrip(".") in PERSON_TITLES:
             return True
         if prev.lower_ in KIN_NOUNS:
-            return True  # "his wife Nancy", "her son Tyler"
+            return True  # "his wife Florence", "her son Tyler"
         return (
             prev.pos_ == "PROPN"
             and prev.is_alpha
@@ -283,7 +283,7 @@ class Recognizer:
             if lab == "PERSON" and " " in text[s:e]
             for w in text[s:e].split()
         }
-        surnames = {  # the last word of a multi-word person name ("Smith" after "Rodney Eric Smith")
+        surnames = {  # the last word of a multi-word person name ("Smith" after "Carl Dean Smith")
             text[s:e].split()[-1].lower().removesuffix("'s").removesuffix("’s")
             for s, e, lab in tk.entities()
             if lab == "PERSON" and " " in text[s:e]
@@ -378,11 +378,11 @@ class Recognizer:
         qualified = qualifier_after(self.gaz, text, tk.idx[j - 1] + len(tk.text[j - 1])) is not None
         single = j - i == 1 or len(words) == 1
         if single and not (strong or qualified or cue) and tk.lower(i) in surnames:
-            return None  # "Smith's" after "Rodney Eric Smith", whatever the NER calls it
+            return None  # "Smith's" after "Carl Dean Smith", whatever the NER calls it
         if single and not qualified and i > 0:
             before = tk.lower(i - 1)
             if before in KIN_NOUNS or (tk.cap[i - 1] and before.rstrip(".") in PERSON_TITLES):
-                return None  # "his wife Nancy", "President Bush", "Sheriff Tyler"
+                return None  # "his wife Florence", "President Tyler", "Sheriff Mason"
         if ent is not None:
             e_start, e_end, label = ent
             if label in NON_PLACE_LABELS:

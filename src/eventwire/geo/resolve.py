@@ -90,7 +90,7 @@ DEFAULT_WEIGHTS = Weights()
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
 _DATELINE = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=\d{4}\s))\s*"  # also after a byline's date: "March 29, 2009 PATASKALA --"
+    r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=\d{4}\s))\s*"  # also after a byline's date: "April 2, 2024 MILLBROOK --"
     r"(?P<place>[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3})"
     r"(?:,\s*(?P<qual>[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+){0,2}))?"
     rf"(?:,?\s*{_MONTH}(?:,\s*\d{{4}})?)?"
