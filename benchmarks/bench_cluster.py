@@ -85,6 +85,7 @@ def child(mode: str, path: str, db: str, staging: str, size: int) -> dict[str, A
         out["wall"] = time.perf_counter() - t0
         out["cpu"] = time.process_time() - c0
         out["worker_peak_mb"] = []
+        out["worker_cpu"] = 0.0
     else:
         import logging
 
@@ -116,6 +117,7 @@ def child(mode: str, path: str, db: str, staging: str, size: int) -> dict[str, A
                 )
             out["wall"] = time.perf_counter() - t0
             out["cpu"] = time.process_time() - c0  # the driver's CPU
+            out["worker_cpu"] = sum(client.run(time.process_time).values())  # model loads included
             peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
             out["worker_peak_mb"] = sorted(round(v, 1) for v in peaks.values())
         out["cluster"] = stats.cluster
@@ -178,6 +180,8 @@ def main() -> None:
     plain, c1, c2, c2h = res["plain"], res["cluster-1"], res["cluster-2"], res["cluster-2-half"]
     rate = {k: v["documents"] / v["wall"] for k, v in res.items()}
     overhead = rate["plain"] / rate["cluster-1"] - 1
+    cpu = {k: v["cpu"] + v["worker_cpu"] for k, v in res.items()}  # CPU seconds, driver and workers
+    cpu_overhead = cpu["cluster-1"] / cpu["plain"] - 1
     scaling = rate["cluster-2"] / rate["cluster-1"]
     mem_ratio = max(c2["worker_peak_mb"]) / max(c2h["worker_peak_mb"])
     same = all(
@@ -202,6 +206,8 @@ def main() -> None:
         "runs": res,
         "docs_per_s": {k: round(v, 2) for k, v in rate.items()},
         "overhead_1_worker": round(overhead, 3),
+        "cpu_seconds": {k: round(v, 1) for k, v in cpu.items()},
+        "cpu_overhead_1_worker": round(cpu_overhead, 3),
         "scaling_2_workers": round(scaling, 3),
         "worker_memory_ratio": round(mem_ratio, 3),
         "bars": bars,
@@ -235,7 +241,8 @@ def main() -> None:
             )
         Console(width=160).print(t)
         print(
-            f"overhead at 1 worker {overhead:+.1%}; 2 workers {scaling:.2f}x 1 worker "
+            f"overhead at 1 worker {overhead:+.1%} wall, {cpu_overhead:+.1%} CPU (driver and workers: "
+            f"{cpu['cluster-1']:.1f} s against {cpu['plain']:.1f} s); 2 workers {scaling:.2f}x 1 worker "
             f"({rate['cluster-2'] / rate['plain']:.2f}x plain); worker peak memory whole/half corpus "
             f"{mem_ratio:.2f}"
         )
