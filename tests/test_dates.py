@@ -274,6 +274,28 @@ def test_a_date_on_another_verb_does_not_date_the_event(nlp) -> None:  # type: i
     assert event_date(_trigger(doc, "attacked"), PUB) is None
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Maria Lopez, 19, of 2011 Elm Street, was arrested on Tuesday.",
+        "Deputies were called to the 1900 block of North Main Street on Tuesday.",
+        "The man, who lives at 1985 S. Oak Ave., was charged on Tuesday.",
+        "Officers stopped Tom Reyes, 2012, of Kent, on Tuesday.",
+        "The council voted 1998 to 12 on Tuesday.",
+    ],
+)
+def test_house_numbers_ages_and_counts_are_not_years(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    """A number is a year where news writes years ("in 2011", "May 2011"); a house number, an age or a count
+    the tagger calls a date is none, so the event is not pushed into the past."""
+    found = find_dates(nlp(sentence), dt.date(2024, 5, 17))
+    assert [m.text for m in found] == ["Tuesday"]
+
+
+def test_a_year_after_in_is_still_a_year(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = find_dates(nlp("The plant opened in 1998 on Elm Street."), dt.date(2024, 5, 17))
+    assert [(m.text, m.date) for m in found] == [("1998", dt.date(1998, 1, 1))]
+
+
 def test_sentence_without_dates(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp("The sides exchanged views on cooperation.")
     assert find_dates(doc, PUB) == []

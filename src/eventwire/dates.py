@@ -695,14 +695,39 @@ def _candidates(doc: Doc) -> list[tuple[int, int, str]]:
     return found
 
 
+# A number before a street name or "block" is a house number, not a year ("of 1935 Orchard St.", "the 2000
+# block of Main Street").
+_ADDRESS_AFTER = re.compile(
+    r"\s+(?:block\b|(?:(?:[NSEW]\.?|North|South|East|West)\s+)?(?:[A-Z0-9][\w'.-]*\s+){0,3}?"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Court|Ct|Place|Pl|Highway|Hwy|"
+    r"Circle|Cir|Parkway|Pkwy|Terrace|Trail|Route|Rte|Pike|Square|Alley|Crescent)\b)"
+)
+_BARE_NUMBER = re.compile(r"\d+")
+
+
+def _house_number(text: str, start: int, end: int) -> bool:
+    """Is the number ending at ``end`` a house number (a street name or "block" follows)?"""
+    return _BARE_NUMBER.fullmatch(text[start:end].split()[-1]) is not None and bool(
+        _ADDRESS_AFTER.match(text, end, min(len(text), end + 60))
+    )
+
+
 def find_candidates(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, text) of every date expression in ``doc``: our scanner's matches plus the NER DATE
-    entities it missed (ages and durations dropped)."""
+    entities it missed.
+
+    Numbers are years only where news writes years: after the words that make a bare year a date ("in
+    2009", "since 1996"; the scanner's), or with a month. A bare number the tagger alone calls a date is an
+    age, a count or a house number ("Jane Doe, 19, of Springfield", "of 1935 Orchard St.", "arrested 2015
+    people"), and a number before a street name is a house number even after "of".
+    """
     text = doc.text
     spans: list[tuple[int, int, str]] = []
     for m in _scanner().finditer(text):
         s, e = m.span()
         s = _extend_left(text, s, e)
+        if _house_number(text, s, e):
+            continue
         if resolve_expression(text[s:e], None)[2] not in _DROP_RULES:  # the resolver has the last word
             spans.append((s, e, text[s:e]))
     for ent in doc.ents:
@@ -714,6 +739,8 @@ def find_candidates(doc: Doc) -> list[tuple[int, int, str]]:
         etext = text[s:e]
         if etext.endswith("'s") or etext.endswith("’s"):
             e -= 2
+        if _BARE_NUMBER.fullmatch(_strip_lead(text[s:e].strip())) or _house_number(text, s, e):
+            continue
         _d, _g, rule = resolve_expression(text[s:e], None)
         # The scanner finds every real weekday and today/yesterday; one it skipped was a name
         # ("Black Friday", "USA Today").
