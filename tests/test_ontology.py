@@ -40,6 +40,7 @@ MANUAL_OVERRIDES = {
     "0813": "CONCEDE",
     "0814": "CONCEDE",
     "0831": "RETREAT",
+    "116": "SANCTION",
 }
 
 
