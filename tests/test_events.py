@@ -103,6 +103,15 @@ CASES = [
         "SOM",
         "asserted",
     ),
+    ("Kenyan officials said Somali militants attacked a convoy.", "190", "ASSAULT", "SOM", None, "asserted"),
+    (
+        "Kenyan officials blamed Somali militants for the attack.",
+        "112",
+        "ACCUSE",
+        "KENGOV",
+        "SOM",
+        "asserted",
+    ),
     ("Azerbaijan agreed to hold talks with Armenia.", "036", "AGREE", "AZE", "ARM", "asserted"),
     ("Israel may strike Iranian nuclear sites.", "19", "THREATEN", "ISR", "IRN", "hypothetical"),
     (
@@ -128,6 +137,16 @@ def test_sentences(
     if recipient is not None:
         assert any(recipient in (r.code or "") for r in ev.recipient), ev.recipient
     assert ev.modality == modality
+
+
+def test_a_plain_report_of_a_crime_is_no_accusation(coder: Coder) -> None:
+    """Police telling of a crime at home report it: the violence is coded, attributed to them, and nobody
+    is accused (an adversary's attack reported by a party to a conflict is, above)."""
+    text = "Police in Ohio said a gunman shot two officers outside the station."
+    events = code(coder, text)
+    assert not [e for e in events if e.cameo_root == "11"]
+    attack = find(events, "19")
+    assert attack.attribution is not None and "Police" in attack.attribution.text
 
 
 def test_compound_actors_are_one_event_with_both(coder: Coder) -> None:

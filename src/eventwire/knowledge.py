@@ -39,6 +39,8 @@ class Words:
     container_nouns: frozenset[str]
     motion_verbs: frozenset[str]
     engage_verbs: frozenset[str]
+    undergo_verbs: frozenset[str]
+    act_nouns: frozenset[str]
     harm_verbs: frozenset[str]
     noun_subject_conflict_verbs: frozenset[str]
     dissent_stems: tuple[str, ...]
@@ -106,6 +108,9 @@ class CodeTables:
     claim_of_responsibility: str
     unnamed_intent: str
     unnamed_demand: str
+    approval: str
+    disapproval: str
+    pessimism: str
     authority_acts: dict[str, str]
     """CAMEO code -> the sector of the authorities that alone perform it."""
     armed_sectors: frozenset[str]
@@ -115,6 +120,7 @@ class CodeTables:
     authority_sectors: frozenset[str]
     civilian_sectors: frozenset[str]
     media_sectors: frozenset[str]
+    law_sectors: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +232,7 @@ def load_codes(ontology: Ontology) -> CodeTables:
             )
         acts[r["cameo"]] = r["sector"]
     rows.append(("authority_acts.tsv", "authority_acts", acts))
-    for group in ("armed", "rebel", "civil", "state", "authority", "civilian", "media"):
+    for group in ("armed", "rebel", "civil", "state", "authority", "civilian", "media", "law"):
         rows.append(("sectors.tsv", f"{group}_sectors", ontology.sector_group(group)))
     tables: CodeTables = _named(rows, CodeTables, "codes.tsv")
     return tables

@@ -95,7 +95,7 @@ class PloverMode:
     cameo_default: str | None
 
 
-SECTOR_GROUPS = ("armed", "rebel", "civil", "state", "authority", "civilian", "media")
+SECTOR_GROUPS = ("armed", "rebel", "civil", "state", "authority", "civilian", "media", "law")
 
 
 @dataclass(frozen=True, slots=True)

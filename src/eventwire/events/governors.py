@@ -2,8 +2,8 @@
 
 A governor ("agreed to", "urged ... to", "threatened", "plans to") turns its content event into an appeal,
 intent, demand, rejection or threat through the intent table; a plan or an order keeps the content's code.
-A report of speech codes too: announcing one's own future action is an intent, reporting another's
-violence an accusation, saying someone must act a demand.
+A report of speech codes too: announcing one's own future action is an intent, claiming one's own violence
+a claim of responsibility, reporting an adversary's violence an accusation, saying someone must act a demand.
 """
 
 from __future__ import annotations
@@ -62,7 +62,12 @@ class GovernedEvents:
             clause = self._obligation(tok)
             if clause is not None:
                 return self._demand_by_speaker(tok, clause, consumed, question)
+        specific = self.matcher.match_rule(tok) if tok.pos_ in VERB_POS else None
+        fixed = specific is not None and specific.cameo and any(c.kind == "obj" for c in specific.constraints)
         for gov in govs:
+            if fixed and gov.cls == "REFUSE":
+                # "dismissed the charges", "declined the invitation": a fixed phrase with its own row
+                continue
             if gov.cls == "SPEECH":
                 said = self._speech_act(tok, consumed, question)
                 if said is not None:
@@ -208,9 +213,9 @@ class GovernedEvents:
 
         - "X said it would send aid": announcing one's own future action is an expression of intent
           (03x; a refusal, 12x, when negated; a threat for force).
-        - "X said Y attacked Z": reporting another's violence is an accusation (112) of Y; claiming one's
-          own is a claim of responsibility (015). The reported event is coded too, attributed to X.
-        News media and uncoded speakers ("officials said", "witnesses said") report; they do not accuse.
+        - "X said its forces attacked Z": claiming one's own violence is a claim of responsibility (015);
+          a party reporting an adversary's violence accuses it (112); a plain report of a crime is only a
+          report (the violence is coded, attributed to X).
         """
         clause = next((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
         if clause is None or clause.i in consumed:
@@ -274,7 +279,16 @@ class GovernedEvents:
     def _reported_violence(
         self, tok: Token, clause: Token, speakers: list[Actor], question: bool
     ) -> Candidate | None:
-        """Reporting violence: an accusation of its perpetrators, or a claim when the speaker did it."""
+        """What reporting violence codes besides the violence itself (attributed to the speaker).
+
+        Claiming one's own violence is a claim of responsibility (015). A party to a conflict that reports
+        an adversary's violence accuses it (112): a state, an official body or a monitor reporting an attack
+        by another country's forces or by an organised armed group ("Israel said a mortar was fired at it
+        from Gaza", "the Observatory said government forces shelled the town"). A plain report is no
+        accusation (docs/annotation.md 1.2): police, courts and local officials telling of a crime in their
+        own country ("police said the man fired at officers"), or anyone telling of unidentified gunmen at
+        home.
+        """
         rule = self.matcher.match_rule(clause)
         if rule is None or not rule.cameo or rule.cameo[:2] not in self.lex.codes.violent_roots:
             return None
@@ -285,6 +299,10 @@ class GovernedEvents:
             return None
         perpetrators = [a for a in reported.actors if a.code]
         own = bool({a.code for a in perpetrators} & {a.code for a in speakers})
+        if not own:
+            perpetrators = [p for p in perpetrators if self._adversary(p, speakers)]
+            if not perpetrators or any(a.sector in self.lex.codes.law_sectors for a in speakers):
+                return None
         mod, mnotes = modality_rules.detect(tok, self.lex, question=question)
         return Candidate(
             trigger=tok,
@@ -298,6 +316,16 @@ class GovernedEvents:
             specific=True,
             speech_act=True,
         )
+
+    def _adversary(self, perpetrator: Actor, speakers: list[Actor]) -> bool:
+        """Is a reported perpetrator another party to a conflict: a country's forces or an organised armed
+        group (not unidentified attackers or criminals), or any armed actor of another country?"""
+        homes = {a.country for a in speakers if a.country}
+        if perpetrator.country and homes and perpetrator.country not in homes:
+            return True
+        if perpetrator.resolved_from == "unidentified" or perpetrator.sector in ("UAF", "CRM"):
+            return False
+        return perpetrator.kind == "country" or perpetrator.sector in self.lex.codes.armed_sectors
 
     # -- obligations ----------------------------------------------------------------------------------
 

@@ -220,7 +220,7 @@ def _constraints(spec: str, where: str) -> tuple[Constraint, ...]:
         key = ""
         if ":" in name:
             name, _, key = name.partition(":")
-        if name not in ("obj", "prep", "prt", "mod", "subj", "xcomp", "pobj"):
+        if name not in ("obj", "prep", "prt", "mod", "subj", "xcomp", "pobj", "comp"):
             raise DictionaryError(f"{where}: unknown constraint {name!r} in {part!r}")
         vals = _split(value)
         out.append(
@@ -249,8 +249,8 @@ def _read_triggers(text: str, name: str, ontology: Ontology) -> list[TriggerRule
     for lineno, row in _rows(text, name):
         where = f"{name}:{lineno}"
         lemma, pos = row.get("lemma", ""), row.get("pos", "")
-        if not lemma or pos not in ("V", "N"):
-            raise DictionaryError(f"{where}: need a lemma and pos V or N, got {lemma!r} {pos!r}")
+        if not lemma or pos not in ("V", "N", "A"):
+            raise DictionaryError(f"{where}: need a lemma and pos V, N or A, got {lemma!r} {pos!r}")
         cameo = _cameo(row.get("cameo", ""), where, ontology)
         rules.append(
             TriggerRule(

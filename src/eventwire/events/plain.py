@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from ..actors.resolve import actor_code
 from ..types import Actor
 from . import modality as modality_rules
-from .records import Candidate, MergedNoun
+from .records import Candidate, MergedNoun, NounFrame
 from .slots import NOUN_ACTOR_DEFAULT, NOUN_RECIPIENT_DEFAULT, VERB_ACTOR_DEFAULT, VERB_RECIPIENT_DEFAULT
-from .syntax import NOUN_POS, children_by_prep, direct_object, is_passive
+from .syntax import NOUN_POS, children_by_prep, direct_object, passive_without_agent
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -76,7 +76,10 @@ class TriggerEvents:
         """An event verb with its arguments."""
         if self._generic(tok):
             return None
-        actors = self.args.slot_actors(tok, rule.actor or VERB_ACTOR_DEFAULT)
+        if rule.pos == "A":
+            actors = self._stance_holders(tok)
+        else:
+            actors = self.args.slot_actors(tok, rule.actor or VERB_ACTOR_DEFAULT)
         code = rule.cameo or ""
         notes = [rule.label]
         # "A car bomb killed five people": the event noun in subject position gives actor and code.
@@ -93,12 +96,15 @@ class TriggerEvents:
             return None  # "injured in the accident", "struck by a vehicle": harm, not violence
         if not actors and code[:2] in self.codes.violent_roots and any(r.code for r in recipients):
             actors = self._unidentified(tok, notes)
-        elif not actors and code in self.codes.authority_acts and recipients and is_passive(tok):
+        elif not actors and self._authority_act(rule, code) and passive_without_agent(tok):
             actors = self._authorities(tok, code, notes)
         self._consume_verb_content(tok, rule, consumed)
         if self.lex.lemma_of(tok) in self.words.accusation_verbs:
             code = self._accusation(tok, code, notes, consumed)
         mod, mnotes = modality_rules.detect(tok, self.lex, question=question)
+        if rule.pos == "A" and mod == "negated":
+            code, mod = self._negated_stance(code, mod, notes)
+            mnotes = [] if mod != "negated" else mnotes
         tokens = [tok] + [c for c in tok.children if c.dep_ == "prt"]
         return Candidate(
             trigger=tok,
@@ -112,6 +118,15 @@ class TriggerEvents:
             rule=rule,
         )
 
+    def _stance_holders(self, tok: Token) -> list[Actor]:
+        """Who holds a stance: the subject the adjective is said of ("the mayor was concerned", "the
+        mayor, concerned about"), also when the parser reads the participle as a passive ("was
+        disappointed by X": X is what disappoints, not who is disappointed)."""
+        heads = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        if heads:
+            return [a for h in heads for a in self.args.np_actors(h)]
+        return self.args.slot_actors(tok, VERB_ACTOR_DEFAULT)
+
     def _consume_verb_content(self, tok: Token, rule: TriggerRule, consumed: set[int]) -> None:
         """An object the row constrains is part of the event; so is what a permission permits."""
         obj = direct_object(tok)
@@ -122,28 +137,61 @@ class TriggerEvents:
                 if x.dep_ == "xcomp":
                     consumed.update(t.i for t in x.subtree)  # the permission is the event
 
-    def _authorities(self, tok: Token, code: str, notes: list[str]) -> list[Actor]:
-        """ "X was detained in Peru": the authorities of the place did it (police, courts, government)."""
-        place = self.args.loc_actors(tok)
-        if not place or not place[0].country:
+    def _authority_act(self, rule: TriggerRule, code: str) -> bool:
+        """Is this an act only authorities perform (arrest, charge, sentence, ban), by its code or because
+        its row names the implicit authorities as its actor ("released on bail", "a warrant")?"""
+        return "authority" in rule.actor or self._authority_sector(code) is not None
+
+    def _authority_sector(self, code: str) -> str | None:
+        acts = self.codes.authority_acts
+        for n in range(len(code), 2, -1):
+            if code[:n] in acts:
+                return acts[code[:n]]
+        return None
+
+    def _authorities(self, tok: Token, code: str, notes: list[str], *also: Token) -> list[Actor]:
+        """ "X was detained in Peru", "was arrested and charged", "faces charges": an act only authorities
+        perform, told without its doer, was done by the authorities (police, courts, government) of the
+        place it happened, else of the country the story is from (its home country, else the country
+        most of its mentions name)."""
+        place: list[Actor] = []
+        for t in (tok, *also):
+            place = self.args.loc_actors(t)
+            if place and place[0].country:
+                break
+        if place and place[0].country:
+            country: str | None = place[0].country
+            where, why = place[0].name, f"implicit:{place[0].name}"
+        else:
+            country = self.args.actors.home_country() or self.args.actors.dominant_country()
+            where, why = country or "", "implicit:document-country"
+        if not country:
             return []
-        country = place[0].country
-        sector = self.codes.authority_acts[code]
+        sector = self._authority_sector(code) or "GOV"
         notes.append("actor:implicit-authority")
         return [
             Actor(
                 text=tok.text,
                 start=tok.idx,
                 end=tok.idx + len(tok.text),
-                name=f"{place[0].name} authorities",
+                name=f"{where} authorities",
                 country=country,
                 sector=sector,
                 kind="sector",
                 code=actor_code(country, None, sector),
-                resolved_from=f"implicit:{place[0].name}",
+                resolved_from=why,
                 coder="actor:implicit-authority",
             )
         ]
+
+    def _negated_stance(self, code: str, mod: str, notes: list[str]) -> tuple[str, str]:
+        """ "was not happy with X" is a stated disapproval, "was not critical of X" a stated approval: a
+        negated stance adjective is the opposite stance, asserted."""
+        flip = {self.codes.approval: self.codes.disapproval, self.codes.disapproval: self.codes.approval}
+        if code not in flip:
+            return code, mod
+        notes.append(f"negated-stance:{code}->{flip[code]}")
+        return flip[code], "asserted"
 
     def _accident(self, tok: Token) -> bool:
         """Is a harm verb's cause an accident or a disaster ("killed in a crash", "struck by a car")?"""
@@ -254,9 +302,25 @@ class TriggerEvents:
                 return True
         return host.lemma_.lower() in _REPORT_NOUNS and prep.lower_ in _ABOUT
 
-    def _noun_frame(self, tok: Token, consumed: set[int]) -> tuple[Token, Token | None] | None:
-        """Where an event noun sits: the noun carrying its arguments and the light verb reporting it
-        (``None`` when the clause does not report the event as carried out)."""
+    def _act_noun(self, tok: Token) -> bool:
+        """A noun that reports an act by itself when it names a participant ("Henry's arrest", "charges
+        against the mayor", "the investigation into the fire")."""
+        return self.lex.lemma_of(tok) in self.words.act_nouns
+
+    def _names_participant(self, host: Token, rule: TriggerRule) -> bool:
+        """Does an act noun name who did it or to whom ("Henry's arrest", "the arrest of X", "charges
+        against X", "the investigation into X", "a raid by police")?"""
+        slots = (*(rule.actor or NOUN_ACTOR_DEFAULT), *(rule.recipient or NOUN_RECIPIENT_DEFAULT), "poss")
+        for slot in slots:
+            if slot in ("light", "adj", "loc", "subj", "authority", "none"):
+                continue
+            if self.args.slot_heads(host, slot):
+                return True
+        return False
+
+    def _noun_frame(self, tok: Token, rule: TriggerRule, consumed: set[int]) -> NounFrame | None:
+        """Where an event noun sits: the noun carrying its arguments and the verb reporting it (``None``
+        when the clause does not report the event as carried out)."""
         host = tok
         if tok.dep_ == "compound" and tok.head.lemma_.lower() in self.words.container_nouns:
             host = tok.head  # "launched a mediation effort between X and Y": the effort carries the arguments
@@ -265,70 +329,105 @@ class TriggerEvents:
             consumed.add(host.i)
         head = host.head
         dep = host.dep_
-        light: Token | None = None
+        act = self._act_noun(tok)
+        if dep in ("compound", "amod", "poss", "npadvmod", "nmod"):
+            return None
         if dep in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
-            if self.lex.lemma_of(head) in self.words.light_verbs:
-                light = head
-            elif self.matcher.match_rule(head) is not None or self.lex.governors_of(head):
+            hl = self.lex.lemma_of(head)
+            if dep == "dobj" and hl in self.words.undergo_verbs:
+                # "faces charges", "received a citation", "drew criticism from X": the subject undergoes it
+                return NounFrame(host, head, undergo=True)
+            if hl in self.words.light_verbs:
+                return NounFrame(host, head)
+            if self.matcher.match_rule(head) is not None or self.lex.governors_of(head):
                 # "condemned the attack by X": a reference inside another event, coded where it is reported
                 return None
         elif dep in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             hl = self.lex.lemma_of(head)
+            if dep == "nsubjpass" and hl in self.words.light_verbs:
+                return NounFrame(host, head)  # "citations were issued", "no arrests were made"
             if not (hl in self.words.occurrence_verbs or hl in self.words.light_verbs):
-                return None
+                return NounFrame(host, None) if act and self._names_participant(host, rule) else None
             if hl == "be" and not any(c.dep_ in ("acomp", "attr", "prep") for c in head.children):
                 return None
         elif dep == "pobj":
             prep = host.head
-            if prep.lower_ == "in" and prep.head.lemma_.lower() in self.words.engage_verbs:
-                light = prep.head  # "engaged in looting", "took part in the talks"
-            elif prep.lower_ == "for" and prep.head.lemma_.lower() in self.words.motion_verbs:
-                light = prep.head  # "delegates arrive in Vienna for talks"
-            elif not self._reported_topic(host):
+            verb = prep.head
+            vl = verb.lemma_.lower()
+            if prep.lower_ == "in" and vl in self.words.engage_verbs:
+                return NounFrame(host, verb)  # "engaged in looting", "took part in the talks"
+            if prep.lower_ == "for" and vl in self.words.motion_verbs:
+                return NounFrame(host, verb)  # "delegates arrive in Vienna for talks"
+            on_act = prep.lower_ == "on" and verb.pos_ == "VERB" and self.matcher.match_rule(verb) is not None
+            if act and on_act:
+                # "arrested on drug charges", "held on a charge of burglary": the act's doer is the verb's
+                return NounFrame(host, verb, shared=True)
+            if act and prep.lower_ == "under" and self.lex.lemma_of(verb) in self.words.undergo_verbs:
+                return NounFrame(host, verb, undergo=True)  # "came under investigation", "is under arrest"
+            if act and self._names_participant(host, rule):
+                return NounFrame(host, None)  # "led to Henry's arrest", "hours after their arrest"
+            if not self._reported_topic(host):
                 return None
-        elif dep in ("compound", "amod", "poss", "npadvmod", "nmod"):
-            return None
-        return host, light
+        return NounFrame(host, None)
 
     def noun_event(
         self, tok: Token, rule: TriggerRule, consumed: set[int], question: bool
     ) -> Candidate | None:
         """An event noun reported as carried out, with its arguments."""
-        frame = self._noun_frame(tok, consumed)
+        frame = self._noun_frame(tok, rule, consumed)
         if frame is None:
             return None
-        host, light = frame
+        host, light = frame.host, frame.light
         dep = host.dep_
         slots = rule.actor or NOUN_ACTOR_DEFAULT
         if rule.of_is_actor and "prep:of" not in slots:
             slots = (*slots[:2], "prep:of", *slots[2:])
         if rule.of_is_actor and "between" not in slots:
             slots = (*slots, "between")
+        if frame.undergo:
+            slots = tuple(s for s in slots if s != "light")
         actors = self.args.slot_actors(host, slots) or (
             self.args.slot_actors(tok, slots) if host is not tok else []
         )
         explicit = any(self.args.slot_heads(host, s) for s in slots if s not in ("light",))
-        if light is None and not explicit and not (dep in ("nsubj", "nsubjpass") and actors):
+        named = self._act_noun(tok) and self._names_participant(host, rule)
+        if light is None and not explicit and not named and not (dep in ("nsubj", "nsubjpass") and actors):
             return None
-        if not actors and light is not None:
-            actors = [a for h in self.args.subject_heads(light) for a in self.args.np_actors(h)]
-        recipients = self._noun_recipients(host, light, rule, actors)
+        notes = [rule.label]
+        if light is None and named and not explicit:
+            notes.append("frame:names-participant")
+        if frame.shared and light is not None:
+            notes.append(f"frame:shared:{light.lemma_}")
+        if frame.undergo and light is not None:
+            notes.append(f"undergo:{light.lemma_}")
+            actors = actors or self.args.slot_actors(light, ("prep:from", "prep:by"))
+            recipients = [
+                a for h in self.args.subject_heads(light) for a in self.args.np_actors(h) if a not in actors
+            ]
+        else:
+            if light is not None:
+                notes.append(f"light:{light.lemma_}")
+            if not actors and light is not None:
+                actors = [a for h in self.args.subject_heads(light) for a in self.args.np_actors(h)]
+            recipients = self._noun_recipients(host, light, rule, actors)
+        code = rule.cameo or ""
         if (
             not actors
-            and (rule.cameo or "")[:2] in self.codes.violent_roots
+            and code[:2] in self.codes.violent_roots
             and (recipients or dep in ("nsubj", "nsubjpass"))
         ):
             actors = self._unidentified(host, [])
+        elif not actors and self._authority_act(rule, code) and self._agentless(frame):
+            actors = self._authorities(host, code, notes, *([light] if light is not None else []))
         mod, mnotes = modality_rules.detect(host, self.lex, question=question)
         if light is not None:
             lmod, lnotes = modality_rules.detect(light, self.lex, question=question)
             if modality_rules.RANK[lmod] > modality_rules.RANK[mod]:
                 mod, mnotes = lmod, lnotes
         tokens = sorted({tok} | ({light} if light is not None else set()), key=lambda t: t.i)
-        notes = [rule.label] + ([f"light:{light.lemma_}"] if light is not None else [])
         return Candidate(
             trigger=tok,
-            cameo=rule.cameo or "",
+            cameo=code,
             actors=actors,
             recipients=recipients,
             modality=mod,
@@ -337,6 +436,14 @@ class TriggerEvents:
             specific=bool(rule.constraints),
             rule=rule,
         )
+
+    def _agentless(self, frame: NounFrame) -> bool:
+        """Does the clause leave an act noun's doer untold ("faces charges", "Henry's arrest", "arrested on
+        charges" in the passive), rather than name someone we could not code ("the man made arrests")?"""
+        light = frame.light
+        if light is None or frame.undergo:
+            return True
+        return passive_without_agent(light) or not self.args.subject_heads(light)
 
     def _noun_recipients(
         self, host: Token, light: Token | None, rule: TriggerRule, actors: list[Actor]

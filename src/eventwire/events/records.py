@@ -62,3 +62,17 @@ class MergedNoun:
     noun: Token
     rule: TriggerRule
     actors: list[Actor]
+
+
+@dataclass(frozen=True, slots=True)
+class NounFrame:
+    """Where an event noun is reported: the noun carrying its arguments and the verb reporting it.
+
+    ``undergo``: the verb's subject undergoes the act ("faces charges", "came under investigation");
+    ``shared``: the noun hangs on another act's verb and shares its doer ("arrested on drug charges").
+    """
+
+    host: Token
+    light: Token | None
+    undergo: bool = False
+    shared: bool = False

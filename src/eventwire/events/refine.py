@@ -51,6 +51,10 @@ def refine(c: Candidate, lexicon: Lexicon) -> None:
         new = lexicon.transform(c.cameo, "THREATEN")
         c.coder.append(f"conditional-threat:{c.cameo}->{new}")
         c.cameo, c.modality, c.speech_act = new, "asserted", True
+    if c.cameo == codes.pessimism and c.recipients:
+        # "voiced concern over the council's plan": a pessimistic comment aimed at an actor criticises it
+        c.coder.append(f"directed:{c.cameo}->{codes.disapproval}")
+        c.cameo = codes.disapproval
     if c.cameo == codes.joint_fighting_from and len({a.country for a in c.actors if a.country}) >= 2:
         c.coder.append(f"joint:{c.cameo}->{codes.joint_fighting}")
         c.cameo = codes.joint_fighting

@@ -26,7 +26,21 @@ VERB_ACTOR_DEFAULT = ("subj",)
 VERB_RECIPIENT_DEFAULT = ("dobj", "dative")
 # Every slot step a path may take (``obj.prep:to``); ``prep:X`` takes any preposition.
 SLOT_STEPS = frozenset(
-    {"subj", "dobj", "obj", "dative", "xcomp", "ccomp", "between", "poss", "adj", "light", "loc", "none"}
+    {
+        "subj",
+        "dobj",
+        "obj",
+        "dative",
+        "xcomp",
+        "ccomp",
+        "between",
+        "poss",
+        "adj",
+        "light",
+        "loc",
+        "none",
+        "authority",
+    }
 )
 
 
@@ -184,6 +198,8 @@ class Arguments:
         for slot in slots:
             if slot == "none":
                 return []
+            if slot == "authority":
+                continue  # the implicit authorities: read by the coder when the construction names no doer
             if slot == "loc":
                 actors = self.loc_actors(tok)
             else:

@@ -16,8 +16,9 @@ def direct_object(tok: Token) -> Token | None:
     for c in tok.children:
         if c.dep_ in ("dobj", "nsubjpass"):
             return c
-    if tok.dep_ == "conj" and any(c.dep_ == "auxpass" for c in tok.children):
-        # a passive conjunct shares the first verb's subject ("were detained and later released")
+    if tok.dep_ == "conj" and (any(c.dep_ == "auxpass" for c in tok.children) or _bare_passive_conjunct(tok)):
+        # a passive conjunct shares the first verb's subject ("were detained and later released", "was
+        # arrested and charged")
         for c in tok.head.children:
             if c.dep_ in ("nsubj", "nsubjpass"):
                 return c
@@ -27,6 +28,45 @@ def direct_object(tok: Token) -> Token | None:
         if c.dep_ == "attr":
             return c
     return None
+
+
+def _bare_passive_conjunct(tok: Token) -> bool:
+    """A participle coordinated with a passive verb, with no subject, object or auxiliary of its own: it
+    is passive too ("was arrested and charged")."""
+    return (
+        tok.tag_ == "VBN"
+        and tok.head.i != tok.i
+        and any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.head.children)
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "dobj", "aux", "auxpass") for c in tok.children)
+    )
+
+
+def passive_without_agent(v: Token) -> bool:
+    """A passive verb (or participle) that names no doer: "was arrested", "Man charged with theft",
+    "was arrested and charged" (the conjunct shares the first verb's missing agent)."""
+    if any(c.dep_ == "agent" for c in v.children):
+        return False
+    if is_passive(v):
+        return True
+    if v.dep_ == "conj" and _bare_passive_conjunct(v):
+        return passive_without_agent(v.head)
+    return False
+
+
+def is_person(tok: Token, person_nouns: frozenset[str]) -> bool:
+    """Does the noun phrase headed by ``tok`` name a person or people ("the driver", "a 19-year-old
+    woman", "Smith", "he")?"""
+    if tok.pos_ == "PRON":
+        return tok.lower_ in ("he", "she", "him", "her", "they", "them", "i", "me", "we", "us", "who", "whom")
+    if tok.ent_type_ == "PERSON":
+        return True
+    if tok.lemma_.lower() in person_nouns or tok.lower_ in person_nouns:
+        return True
+    # "one of the suspects", "two of them"
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            return any(p.dep_ == "pobj" and is_person(p, person_nouns) for p in c.children)
+    return False
 
 
 def children_by_prep(tok: Token, prep: str) -> list[Token]:
@@ -91,8 +131,28 @@ def noun_keys(noun: Token, depth: int = 0) -> set[str]:
     return keys
 
 
+def complement_keys(tok: Token) -> set[str]:
+    """The words of a verb's predicative complements ("found him GUILTY", "was found NOT GUILTY", "ruled
+    it JUSTIFIED"); a negated complement is keyed "not X" only."""
+    keys: set[str] = set()
+    for c in tok.children:
+        if c.dep_ not in ("acomp", "oprd", "xcomp", "ccomp"):
+            continue
+        lemma = c.lower_
+        if any(n.dep_ == "neg" for n in c.children):
+            keys.add(f"not {lemma}")
+        else:
+            keys.add(lemma)
+    return keys
+
+
 def part_of_speech(tok: Token) -> str | None:
-    """V or N for the trigger lexicon, mending a verb the tagger took for a noun; None for the rest."""
+    """V, N or A for the trigger lexicon, mending a verb the tagger took for a noun; None for the rest.
+
+    A predicative adjective or participle ("was concerned about") is A; a participle falls back to its
+    verb rows when no adjective row fits (see :meth:`TriggerMatcher.match_rule`)."""
+    if predicative(tok):
+        return "A"
     if tok.pos_ in VERB_POS:
         return "V"
     if (
@@ -104,6 +164,14 @@ def part_of_speech(tok: Token) -> str | None:
     if tok.pos_ in NOUN_POS:
         return "N"
     return None
+
+
+def predicative(tok: Token) -> bool:
+    """An adjective (or adjectival participle) said of its subject: "was concerned about", "seemed
+    pleased with", "found guilty"."""
+    if tok.dep_ not in ("acomp", "oprd"):
+        return False
+    return tok.pos_ == "ADJ" or (tok.pos_ == "VERB" and tok.tag_ in ("VBN", "JJ"))
 
 
 def governor_pos(tok: Token) -> str | None:

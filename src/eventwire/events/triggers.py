@@ -3,7 +3,8 @@
 Rows for a lemma and part of speech are tried in order; the first whose constraints all hold wins. The
 one-hop constraints (``prt=``, ``prep=``, ``xcomp=``: a child with this relation and word) are spaCy
 ``DependencyMatcher`` patterns, matched once per document; the others read phrases (``obj=``, ``pobj:P=``,
-``mod=``), actors (``subj=@ARMED``) or absences (``noobj``, ``nocomp``) and are written out here.
+``mod=``, ``comp=``), actors (``subj=@ARMED``, ``subj=@LAW``, ``obj=@PERSON``) or absences (``noobj``,
+``nocomp``) and are written out here.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..types import Actor
 from .slots import NOUN_ACTOR_DEFAULT
-from .syntax import direct_object, noun_keys, part_of_speech
+from .syntax import complement_keys, direct_object, is_person, noun_keys, part_of_speech
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -52,7 +53,7 @@ class OneHopIndex:
                 continue
             name = f"{c.kind}={'|'.join(sorted(c.values))}"
             pattern = [
-                {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"POS": {"IN": ["VERB", "NOUN", "PROPN"]}}},
+                {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"POS": {"IN": ["VERB", "NOUN", "PROPN", "ADJ"]}}},
                 {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "child", "RIGHT_ATTRS": _child_attrs(c)},
             ]
             self.matcher.add(name, [pattern])
@@ -99,6 +100,15 @@ class TriggerMatcher:
             return None
         lemma = self.lex.lemma_of(tok)
         rules: Iterable[TriggerRule] = self.lex.rules(lemma, pos)
+        if pos == "A":
+            # "seemed concerned about": the adjective's rows, then (a participle) its verb's
+            if tok.lower_ != lemma:
+                rules = (*self.lex.rules(tok.lower_, "A"), *rules)
+            if tok.pos_ == "VERB":
+                rules = (*rules, *self.lex.rules(lemma, "V"))
+        elif pos == "V" and tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
+            # "was concerned about", "was disappointed by": the parser reads a passive; a stance first
+            rules = (*self.lex.rules(tok.lower_, "A"), *rules)
         if pos == "N" and lemma in self.lex.multiword:
             rules = (*self._multiword(tok), *rules)
         for rule in rules:
@@ -121,9 +131,13 @@ class TriggerMatcher:
             obj = direct_object(tok)
             if obj is None:
                 return False
+            if "PERSON" in c.classes and is_person(obj, self.lex.classes.get("PEOPLE", frozenset())):
+                return True
             if "ACTOR" in c.classes and self.args.np_actors(obj):
                 return True
             return self._in(noun_keys(obj), c.values, c.classes)
+        if kind == "comp":
+            return bool(complement_keys(tok) & c.values)
         if kind == "noobj":
             return direct_object(tok) is None
         if kind == "nocomp":
@@ -140,7 +154,11 @@ class TriggerMatcher:
         if kind == "subj":
             slots = ("subj",) if rule.pos == "V" else NOUN_ACTOR_DEFAULT
             actors = self.args.slot_actors(tok, slots)
-            return bool(actors) and any(actor_class(a, self.lex.codes) in c.classes for a in actors)
+            return bool(actors) and any(
+                actor_class(a, self.lex.codes) in c.classes
+                or ("LAW" in c.classes and a.sector in self.lex.codes.law_sectors)
+                for a in actors
+            )
         return True
 
     @staticmethod
@@ -157,7 +175,7 @@ class TriggerMatcher:
         if keys & values:
             return True
         for cls in classes:
-            if cls == "ACTOR":
+            if cls in ("ACTOR", "PERSON"):
                 continue
             if keys & self.lex.classes.get(cls, frozenset()):
                 return True
