@@ -226,3 +226,37 @@ def test_approving_what_another_actor_asked_for_is_support(coder: Coder) -> None
 )
 def test_other_senses_code_nothing(coder: Coder, text: str) -> None:
     assert code(coder, text) == []
+
+
+def test_a_headline_drops_was(coder: Coder) -> None:
+    """Headlines drop the auxiliary: "Councilwoman arrested after ..." is a passive, the subject the one
+    arrested, even when the tagger reads a past tense."""
+    events = code(coder, "Councilwoman arrested after scuffle at city hall in Ohio.")
+    arrest = find(events, "173")
+    assert "headline-passive" in arrest.coder
+    assert [a.sector for a in arrest.actor] == ["COP"]
+    assert not [
+        e
+        for e in code(coder, "Ohio police arrested two men after the game.")
+        if "headline-passive" in e.coder
+    ]
+
+
+def test_courts_sentence_and_police_arrest(coder: Coder) -> None:
+    events = code(coder, "The man was arrested in Toledo, Ohio, in May and was sentenced on Tuesday.")
+    assert find(events, "173").actor[0].sector == "COP"
+    sentenced = [e for e in events if e.event_text == "sentenced"]
+    assert sentenced and sentenced[0].actor[0].sector == "JUD"
+
+
+def test_particular_acts_are_reported_kinds_of_acts_are_not(coder: Coder) -> None:
+    linked = code(coder, "Ohio police did not link the arrests to the protests.")
+    assert find(linked, "173").event == "COERCE"
+    generic = code(coder, "Any time Ohio detectives work a homicide investigation, they talk to families.")
+    assert not [e for e in generic if e.cameo == "090"]
+
+
+def test_a_stance_needs_an_actor_or_an_act(coder: Coder) -> None:
+    assert not code(coder, "The Ohio governor was worried about flooding along the river.")
+    ev = find(code(coder, "The Ohio governor was worried about the plan."), "111")
+    assert ev.event == "ACCUSE"

@@ -112,7 +112,8 @@ class CodeTables:
     disapproval: str
     pessimism: str
     authority_acts: dict[str, str]
-    """CAMEO code -> the sector of the authorities that alone perform it."""
+    """CAMEO code -> the sector of the authorities that alone perform it; ``code:lemma`` keys name the
+    sector for one trigger word ("173:sentence" -> JUD: courts sentence, police arrest)."""
     armed_sectors: frozenset[str]
     rebel_sectors: frozenset[str]
     civil_sectors: frozenset[str]
@@ -230,7 +231,9 @@ def load_codes(ontology: Ontology) -> CodeTables:
             raise DictionaryError(
                 f"{where}: {r['sector']!r} is not a sector code (data/ontology/sectors.tsv)"
             )
-        acts[r["cameo"]] = r["sector"]
+        acts[r["cameo"]] = acts.get(r["cameo"], r["sector"])
+        for word in split_list(r.get("words", "")):
+            acts[f"{r['cameo']}:{word}"] = r["sector"]
     rows.append(("authority_acts.tsv", "authority_acts", acts))
     for group in ("armed", "rebel", "civil", "state", "authority", "civilian", "media", "law"):
         rows.append(("sectors.tsv", f"{group}_sectors", ontology.sector_group(group)))

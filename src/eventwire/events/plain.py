@@ -16,7 +16,15 @@ from ..types import Actor
 from . import modality as modality_rules
 from .records import Candidate, MergedNoun, NounFrame
 from .slots import NOUN_ACTOR_DEFAULT, NOUN_RECIPIENT_DEFAULT, VERB_ACTOR_DEFAULT, VERB_RECIPIENT_DEFAULT
-from .syntax import NOUN_POS, children_by_prep, direct_object, passive_without_agent
+from .syntax import (
+    NOUN_POS,
+    children_by_prep,
+    direct_object,
+    headline_passive,
+    is_person,
+    noun_keys,
+    passive_without_agent,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -63,8 +71,10 @@ class TriggerEvents:
         cur = tok
         while cur.dep_ == "conj" and cur.head.i != cur.i:
             cur = cur.head
-        if cur.dep_ in ("csubj", "csubjpass"):
-            return True
+        if cur.dep_ in ("csubj", "csubjpass") and not any(c.dep_ == "nsubj" for c in cur.children):
+            return (
+                True  # (with a subject of its own it is a headline's clause: "Juvenile arrested in bar had")
+            )
         if tok.dep_ == "acl" and tok.tag_ == "VBG":
             rule = self.matcher.match_rule(tok.head)
             return rule is not None and rule.pos == "N"
@@ -76,14 +86,19 @@ class TriggerEvents:
         """An event verb with its arguments."""
         if self._generic(tok):
             return None
-        if rule.pos == "A":
-            actors = self._stance_holders(tok)
-        else:
-            actors = self.args.slot_actors(tok, rule.actor or VERB_ACTOR_DEFAULT)
         code = rule.cameo or ""
         notes = [rule.label]
+        headline = self._authority_act(rule, code) and self._headline_passive(tok)
+        if rule.pos == "A":
+            actors = self._stance_holders(tok)
+        elif headline:
+            actors = []  # "Councilwoman arrested after incident": the subject is the one arrested
+            notes.append("headline-passive")
+        else:
+            actors = self.args.slot_actors(tok, rule.actor or VERB_ACTOR_DEFAULT)
         # "A car bomb killed five people": the event noun in subject position gives actor and code.
-        if tok.lemma_.lower() in self.words.noun_subject_conflict_verbs or not actors:
+        merge = tok.lemma_.lower() in self.words.noun_subject_conflict_verbs or not actors
+        if merge and not self._authority_act(rule, code):  # "charged in the assaults": the charge
             merged = self._merge_event_noun(tok)
             if merged is not None:
                 consumed.add(merged.noun.i)
@@ -91,12 +106,17 @@ class TriggerEvents:
                     code = merged.rule.cameo
                     notes.append(merged.rule.label)
                 actors = merged.actors or actors
-        recipients = self.args.slot_actors(tok, rule.recipient or VERB_RECIPIENT_DEFAULT, exclude=actors)
+        if headline:
+            recipients = [a for c in tok.children if c.dep_ == "nsubj" for a in self.args.np_actors(c)]
+        else:
+            recipients = self.args.slot_actors(tok, rule.recipient or VERB_RECIPIENT_DEFAULT, exclude=actors)
         if self._accident(tok):
             return None  # "injured in the accident", "struck by a vehicle": harm, not violence
+        if rule.pos == "A" and not recipients and not self._about_an_act(tok, rule):
+            return None  # "worried about flooding": a stance towards no actor and no act
         if not actors and code[:2] in self.codes.violent_roots and any(r.code for r in recipients):
             actors = self._unidentified(tok, notes)
-        elif not actors and self._authority_act(rule, code) and passive_without_agent(tok):
+        elif not actors and self._authority_act(rule, code) and (headline or passive_without_agent(tok)):
             actors = self._authorities(tok, code, notes)
         self._consume_verb_content(tok, rule, consumed)
         if self.lex.lemma_of(tok) in self.words.accusation_verbs:
@@ -117,6 +137,35 @@ class TriggerEvents:
             specific=bool(rule.constraints),
             rule=rule,
         )
+
+    def _headline_passive(self, tok: Token) -> bool:
+        """A headline's passive: a participle with a subject that names a person and no auxiliary or object
+        ("Councilwoman arrested after incident"); the tagger may read "arrested" as a past tense."""
+        if not headline_passive(tok) and not (
+            tok.tag_ == "VBD"
+            and not any(c.dep_ in ("aux", "auxpass", "dobj", "ccomp", "xcomp") for c in tok.children)
+        ):
+            return False
+        people = self.lex.classes.get("PEOPLE", frozenset())
+        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+        return bool(subjects) and all(
+            is_person(s, people)
+            and not any(a.sector in self.codes.law_sectors for a in self.args.np_actors(s))
+            for s in subjects
+        )
+
+    def _about_an_act(self, tok: Token, rule: TriggerRule) -> bool:
+        """Is a stance adjective's object an act or a policy ("concerned about the plan", "pleased with the
+        ruling"), though it names no actor?"""
+        policy = self.lex.classes.get("POLICY", frozenset())
+        for slot in rule.recipient:
+            for head in self.args.slot_heads(tok, slot):
+                if noun_keys(head) & policy:
+                    return True
+                found = self.matcher.match_rule(head)
+                if found is not None and found.cameo and found.pos == "N":
+                    return True
+        return False
 
     def _stance_holders(self, tok: Token) -> list[Actor]:
         """Who holds a stance: the subject the adjective is said of ("the mayor was concerned", "the
@@ -142,9 +191,12 @@ class TriggerEvents:
         its row names the implicit authorities as its actor ("released on bail", "a warrant")?"""
         return "authority" in rule.actor or self._authority_sector(code) is not None
 
-    def _authority_sector(self, code: str) -> str | None:
+    def _authority_sector(self, code: str, lemma: str = "") -> str | None:
+        """The sector of the authorities that perform this act (by code, or code and trigger word)."""
         acts = self.codes.authority_acts
         for n in range(len(code), 2, -1):
+            if lemma and f"{code[:n]}:{lemma}" in acts:
+                return acts[f"{code[:n]}:{lemma}"]
             if code[:n] in acts:
                 return acts[code[:n]]
         return None
@@ -167,7 +219,7 @@ class TriggerEvents:
             where, why = country or "", "implicit:document-country"
         if not country:
             return []
-        sector = self._authority_sector(code) or "GOV"
+        sector = self._authority_sector(code, self.lex.lemma_of(tok)) or "GOV"
         notes.append("actor:implicit-authority")
         return [
             Actor(
@@ -194,9 +246,18 @@ class TriggerEvents:
         return flip[code], "asserted"
 
     def _accident(self, tok: Token) -> bool:
-        """Is a harm verb's cause an accident or a disaster ("killed in a crash", "struck by a car")?"""
+        """Is a harm verb's cause an accident or a disaster ("killed in a crash", "struck by a car", "the
+        car struck a pole")?"""
         if tok.lemma_.lower() not in self.words.harm_verbs:
             return False
+        accidents = self.lex.classes.get("ACCIDENT", frozenset())
+        for subj in self.args.subject_heads(tok):
+            if (
+                subj.pos_ in NOUN_POS
+                and noun_keys(subj) & accidents
+                and self.matcher.match_rule(subj) is None
+            ):
+                return True
         for prep in ("in", "by", "after", "during", "from"):
             for p in children_by_prep(tok, prep):
                 rule = self.matcher.match_rule(p)
@@ -307,6 +368,15 @@ class TriggerEvents:
         against the mayor", "the investigation into the fire")."""
         return self.lex.lemma_of(tok) in self.words.act_nouns
 
+    @staticmethod
+    def _specific(noun: Token) -> bool:
+        """A noun that refers to particular acts ("the arrests", "these charges", "13 arrests"), not to a
+        kind of act ("work a homicide investigation", "any arrest")."""
+        dets = {c.lower_ for c in noun.children if c.dep_ in ("det", "nummod", "poss")}
+        if dets & {"any", "every", "each", "no", "a", "an"}:
+            return False
+        return bool(dets) or noun.tag_ in ("NNS", "NNPS")
+
     def _names_participant(self, host: Token, rule: TriggerRule) -> bool:
         """Does an act noun name who did it or to whom ("Henry's arrest", "the arrest of X", "charges
         against X", "the investigation into X", "a raid by police")?"""
@@ -342,12 +412,16 @@ class TriggerEvents:
             if self.matcher.match_rule(head) is not None or self.lex.governors_of(head):
                 # "condemned the attack by X": a reference inside another event, coded where it is reported
                 return None
+            if act and dep == "dobj" and self._specific(host):
+                return NounFrame(host, None, bare=True)  # "linking the arrests to the protests"
         elif dep in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             hl = self.lex.lemma_of(head)
             if dep == "nsubjpass" and hl in self.words.light_verbs:
                 return NounFrame(host, head)  # "citations were issued", "no arrests were made"
             if not (hl in self.words.occurrence_verbs or hl in self.words.light_verbs):
-                return NounFrame(host, None) if act and self._names_participant(host, rule) else None
+                if act and self._specific(host) and not self.lex.governors_of(head):
+                    return NounFrame(host, None, bare=True)  # "the investigation led detectives to him"
+                return None
             if hl == "be" and not any(c.dep_ in ("acomp", "attr", "prep") for c in head.children):
                 return None
         elif dep == "pobj":
@@ -358,9 +432,14 @@ class TriggerEvents:
                 return NounFrame(host, verb)  # "engaged in looting", "took part in the talks"
             if prep.lower_ == "for" and vl in self.words.motion_verbs:
                 return NounFrame(host, verb)  # "delegates arrive in Vienna for talks"
-            on_act = prep.lower_ == "on" and verb.pos_ == "VERB" and self.matcher.match_rule(verb) is not None
-            if act and on_act:
-                # "arrested on drug charges", "held on a charge of burglary": the act's doer is the verb's
+            on_verb = prep.lower_ == "on" and verb.pos_ == "VERB"
+            if (
+                act
+                and on_verb
+                and (self.matcher.match_rule(verb) is not None or not self.lex.governors_of(verb))
+            ):
+                # "arrested on drug charges", "arraigned on charges", "held on a charge of burglary": the
+                # doer is the verb's (told or implicit)
                 return NounFrame(host, verb, shared=True)
             if act and prep.lower_ == "under" and self.lex.lemma_of(verb) in self.words.undergo_verbs:
                 return NounFrame(host, verb, undergo=True)  # "came under investigation", "is under arrest"
@@ -391,11 +470,19 @@ class TriggerEvents:
         )
         explicit = any(self.args.slot_heads(host, s) for s in slots if s not in ("light",))
         named = self._act_noun(tok) and self._names_participant(host, rule)
-        if light is None and not explicit and not named and not (dep in ("nsubj", "nsubjpass") and actors):
+        if (
+            light is None
+            and not explicit
+            and not named
+            and not frame.bare
+            and not (dep in ("nsubj", "nsubjpass") and actors)
+        ):
             return None
         notes = [rule.label]
         if light is None and named and not explicit:
             notes.append("frame:names-participant")
+        elif frame.bare and not explicit:
+            notes.append("frame:bare")
         if frame.shared and light is not None:
             notes.append(f"frame:shared:{light.lemma_}")
         if frame.undergo and light is not None:

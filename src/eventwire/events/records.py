@@ -69,10 +69,12 @@ class NounFrame:
     """Where an event noun is reported: the noun carrying its arguments and the verb reporting it.
 
     ``undergo``: the verb's subject undergoes the act ("faces charges", "came under investigation");
-    ``shared``: the noun hangs on another act's verb and shares its doer ("arrested on drug charges").
+    ``shared``: the noun hangs on another act's verb and shares its doer ("arrested on drug charges");
+    ``bare``: an act noun that is an argument of a plain verb ("the investigation led police to him").
     """
 
     host: Token
     light: Token | None
     undergo: bool = False
     shared: bool = False
+    bare: bool = False

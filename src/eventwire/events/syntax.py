@@ -79,10 +79,23 @@ def children_by_prep(tok: Token, prep: str) -> list[Token]:
 
 
 def is_passive(v: Token) -> bool:
-    """A passive verb or a passive participle modifying a noun."""
-    if v.dep_ == "acl" and v.tag_ == "VBN":
+    """A passive verb or a passive participle modifying a noun ("Mason charged with theft": a past form
+    hanging on a noun is a participle, whatever its tag)."""
+    if v.dep_ == "acl" and v.tag_ in ("VBN", "VBD"):
         return True
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+
+
+def headline_passive(v: Token) -> bool:
+    """A participle with a subject, no auxiliary and no object: headlines drop "was" ("Councilwoman
+    arrested after incident", "Juvenile arrested in bar had mother's blessing"). Read so only for acts whose
+    doer is never the subject of such a clause (acts only authorities perform, :mod:`.plain`)."""
+    return (
+        v.tag_ == "VBN"
+        and v.pos_ == "VERB"
+        and any(c.dep_ == "nsubj" for c in v.children)
+        and not any(c.dep_ in ("aux", "auxpass", "dobj", "ccomp", "xcomp") for c in v.children)
+    )
 
 
 def is_dateline(tok: Token) -> bool:
